@@ -1,0 +1,200 @@
+"""Loading and checking task catalogues (附件2 as a YAML file).
+
+A catalogue is edited by people, so loading never raises for a bad one: it returns
+what it could build plus findings.  ``load`` gives ``None`` only when there is
+nothing usable at all (missing file, broken YAML, no tasks).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .findings import finding
+from .model import UNIT_KINDS, Catalogue, Finding, Group, Notice, Section, Task, Unit
+from .owners import Registry, squeeze
+
+DEFAULT = "wuxi-2022"
+FILENAME = "catalogue.yaml"
+
+
+def shipped_dir() -> Path:
+    """The folder of catalogues that ship with the tool (``templates/``)."""
+    return Path(str(resources.files("wbtool.templates")))
+
+
+def available() -> list[str]:
+    """Names of the shipped catalogues."""
+    return sorted(p.parent.name for p in shipped_dir().glob(f"*/{FILENAME}"))
+
+
+def locate(name_or_path: str | Path | None) -> Path:
+    """The YAML file for a shipped catalogue name, a folder, or a file path."""
+    if name_or_path is None:
+        name_or_path = DEFAULT
+    path = Path(name_or_path)
+    if path.is_dir():
+        return path / FILENAME
+    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
+        return path
+    return shipped_dir() / str(name_or_path) / FILENAME
+
+
+def load(name_or_path: str | Path | None = None) -> tuple[Catalogue | None, list[Finding]]:
+    """Load and check a catalogue: ``(catalogue or None, findings)``."""
+    path = locate(name_or_path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)
+    except FileNotFoundError:
+        names = "、".join(available())
+        return None, [_invalid(path, f"找不到任务清单“{name_or_path}”。可用的内置清单：{names}；或给出 YAML 文件路径。")]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return None, [_invalid(path, f"任务清单无法读取：{_one_line(exc)}。请检查文件是否为 UTF-8 编码的 YAML。")]
+    try:
+        return build(raw, source=str(path))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return None, [_invalid(path, f"任务清单格式不对：{_one_line(exc)}。请对照内置清单的写法修改。")]
+
+
+def _invalid(path: Path, message: str) -> Finding:
+    return finding("catalog-invalid", message, file=str(path))
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+# ---------------------------------------------------------------------------
+
+
+def build(raw: Any, source: str = "") -> tuple[Catalogue | None, list[Finding]]:
+    """Build a ``Catalogue`` from parsed YAML data and check it."""
+    if not isinstance(raw, dict):
+        raise ValueError("顶层应是键值对（id、title、sections……）")
+    findings: list[Finding] = []
+    units = tuple(_unit(item) for item in raw.get("units") or ())
+    groups = tuple(_group(item) for item in raw.get("groups") or ())
+    registry = Registry(units, groups)
+
+    sections = []
+    seen_numbers: set[int] = set()
+    for raw_section in raw.get("sections") or ():
+        title = squeeze(str(raw_section["title"]))
+        tasks = []
+        for raw_task in raw_section.get("tasks") or ():
+            task, task_findings = _task(raw_task, title, registry, source)
+            findings.extend(task_findings)
+            if task.no in seen_numbers:
+                findings.append(
+                    finding("catalog-duplicate-task", f"任务序号 {task.no} 出现了不止一次，请改为唯一序号。", task=task.no, file=source)
+                )
+                continue
+            seen_numbers.add(task.no)
+            tasks.append(task)
+        sections.append(Section(title=title, tasks=tuple(tasks)))
+
+    if not seen_numbers:
+        return None, findings + [finding("catalog-invalid", "任务清单里没有任何任务。", file=source)]
+
+    catalogue = Catalogue(
+        id=str(raw["id"]),
+        title=str(raw["title"]).strip(),
+        attachment=str(raw.get("attachment", "附件2")),
+        limit=int(raw.get("limit", 300)),
+        sections=tuple(sections),
+        units=units,
+        groups=groups,
+        notice=Notice(**{k: str(v).strip() for k, v in (raw.get("notice") or {}).items()}),
+        entry_label=str(raw.get("entry_label", "完成情况")),
+        source=source,
+    )
+    findings.extend(_unused_units(catalogue))
+    return catalogue, findings
+
+
+def _unit(raw: Any) -> Unit:
+    if isinstance(raw, str):
+        raw = {"name": raw}
+    kind = raw.get("kind", UNIT_KINDS[0])
+    if kind not in UNIT_KINDS:
+        raise ValueError(f"单位“{raw['name']}”的类别“{kind}”不是 {'、'.join(UNIT_KINDS)} 之一")
+    return Unit(
+        name=squeeze(raw["name"]),
+        kind=kind,
+        aliases=tuple(squeeze(a) for a in raw.get("aliases") or ()),
+        email=raw.get("email"),
+        contact=raw.get("contact"),
+    )
+
+
+def _group(raw: dict) -> Group:
+    return Group(
+        name=squeeze(raw["name"]),
+        kinds=tuple(raw.get("kinds") or ()),
+        members=tuple(squeeze(m) for m in raw.get("members") or ()),
+        per_task=bool(raw.get("per_task", False)),
+    )
+
+
+def _task(raw: dict, section: str, registry: Registry, source: str) -> tuple[Task, list[Finding]]:
+    # The key is "number", not "no": YAML 1.1 reads a bare `no:` key as False.
+    no = int(raw["number"])
+    text = squeeze(str(raw.get("text") or ""))
+    owners_text = " ".join(str(raw.get("owners") or "").split())
+    findings: list[Finding] = []
+    if not text or not owners_text:
+        what = "任务内容" if not text else "责任单位"
+        findings.append(finding("catalog-empty-text", f"任务 {no} 的{what}为空，请补全。", task=no, file=source))
+
+    per_task = {squeeze(k): tuple(squeeze(m) for m in v) for k, v in (raw.get("group_members") or {}).items()}
+    owners: list[str] = []
+    lead = None
+    for position, token in enumerate(registry.parse(owners_text)):
+        if token.group:
+            owners.extend(registry.members(registry.group(token.group), per_task))
+            continue
+        if token.unit is None:
+            findings.append(
+                finding(
+                    "catalog-owner-unknown",
+                    f"任务 {no} 的责任单位“{token.text}”不在单位名录中，请在 units 中登记该单位，或登记为已有单位的别名（aliases）。",
+                    task=no,
+                    file=source,
+                )
+            )
+            continue
+        if token.guessed:
+            findings.append(
+                finding(
+                    "catalog-unit-spelling",
+                    f"任务 {no} 把“{token.unit}”写作“{token.text}”，名录里没有这个别名；请在该单位的 aliases 中登记“{token.text}”。",
+                    task=no,
+                    file=source,
+                )
+            )
+        if position == 0:
+            lead = token.unit
+        owners.append(token.unit)
+    task = Task(
+        no=no,
+        text=text,
+        section=section,
+        owners_text=owners_text,
+        owners=tuple(dict.fromkeys(owners)),
+        lead=lead,
+        deadline=(str(raw["deadline"]).strip() if raw.get("deadline") else None),
+    )
+    return task, findings
+
+
+def _unused_units(catalogue: Catalogue) -> list[Finding]:
+    owning = {name for task in catalogue.tasks for name in task.owners}
+    return [
+        finding("catalog-unit-unused", f"单位“{unit.name}”在清单中没有任务，不会生成填报表。", unit=unit.name, file=catalogue.source)
+        for unit in catalogue.units
+        if unit.name not in owning
+    ]

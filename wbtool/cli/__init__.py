@@ -1,0 +1,47 @@
+"""The ``wbtool`` command: a thin shell over the library.
+
+Each command parses its options, calls one library function, and renders the
+result.  One module per command (or pair of commands) keeps them independent.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", message="wbtool %(version)s")
+def main() -> None:
+    """wbtool：任务完成情况填报的“生成—回收—核查—汇总—报告”一条龙工具，全程离线。
+
+    \b
+    常用流程：
+      wbtool units                 查看每个单位负责哪些任务
+      wbtool generate --out 填报表   为每个单位生成一份填报表（xlsx）
+      wbtool check 回收材料/         核查各单位交回的文件
+      wbtool merge 回收材料/ --out 汇总   生成汇总表和 Word 报告
+      wbtool demo                  用内置样例走一遍全流程
+
+    退出码：0 = 完成且无错误；1 = 完成但有需要处理的错误；2 = 无法运行（参数或任务清单有误）。
+    """
+
+
+def _register() -> None:
+    from importlib import import_module
+
+    for name in ("catalog", "generate", "check", "merge", "demo"):
+        try:
+            module = import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()

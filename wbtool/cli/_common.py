@@ -1,0 +1,99 @@
+"""Pieces every command shares: the catalogue option, exit codes, rendering findings."""
+
+from __future__ import annotations
+
+import sys
+from typing import Iterable
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .. import catalogue as catalogues
+from ..model import Catalogue, Finding, Severity
+
+EXIT_OK = 0
+EXIT_BLOCKING = 1
+EXIT_CANNOT_RUN = 2
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
+
+
+def catalog_option(func):
+    return click.option(
+        "--catalog",
+        "-c",
+        "catalog",
+        default=catalogues.DEFAULT,
+        show_default=True,
+        metavar="名称|路径",
+        help=f"任务清单：内置名称（{'、'.join(catalogues.available())}），或 YAML 文件 / 文件夹路径。",
+    )(func)
+
+
+def load_catalogue(name_or_path: str) -> tuple[Catalogue, list[Finding]]:
+    """Load a catalogue or stop with exit code 2 and the findings that explain why."""
+    catalogue, findings = catalogues.load(name_or_path)
+    if catalogue is None:
+        render_findings(findings, console=err_console)
+        sys.exit(EXIT_CANNOT_RUN)
+    return catalogue, findings
+
+
+def findings_table(findings: Iterable[Finding], title: str | None = None) -> Table:
+    table = Table(title=title, show_lines=False, header_style="bold", expand=False)
+    for column in ("级别", "代码", "单位", "任务", "文件 / 位置", "说明"):
+        table.add_column(column, overflow="fold")
+    for f in findings:
+        where = " ".join(part for part in (f.file, f.cell) if part)
+        table.add_row(
+            f"[{SEVERITY_STYLE[f.severity]}]{f.severity.label}[/]",
+            f.code,
+            f.unit or "",
+            "" if f.task is None else str(f.task),
+            where,
+            f.message,
+        )
+    return table
+
+
+def render_findings(findings: list[Finding], title: str | None = None, console: Console = console) -> None:
+    if findings:
+        console.print(findings_table(findings, title))
+
+
+class progress_bar:
+    """A rich progress bar usable as the library's ``progress(done, total)`` callback.
+
+    Shown on stderr and only on a terminal, so piped output (``--format json``) stays
+    clean.
+    """
+
+    def __init__(self, description: str):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn(description),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=not err_console.is_terminal,
+        )
+        self._task = None
+
+    def __enter__(self):
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._progress.__exit__(*exc)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._task is None:
+            self._task = self._progress.add_task("", total=total)
+        self._progress.update(self._task, completed=done, total=total)

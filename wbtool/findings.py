@@ -1,0 +1,72 @@
+"""The registry of finding codes.
+
+Codes are a public contract (scripts filter on them, the README's table is made from
+this registry): never rename one, only add.  Severity lives here, not at the call
+site, so one code always means one severity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from .model import Finding, Severity
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: Severity
+    title: str  # a few Chinese words, used in tables
+    meaning: str  # one Chinese sentence for the README
+
+
+CODES: dict[str, Code] = {
+    # --- catalogues -------------------------------------------------------
+    "catalog-invalid": Code(E, "任务清单无法读取", "任务清单文件不存在、不是合法的 YAML，或缺少必填项。"),
+    "catalog-owner-unknown": Code(E, "责任单位不在名录", "某项任务的责任单位在单位名录中找不到，也不是已定义的单位组。"),
+    "catalog-unit-spelling": Code(W, "同一单位两种写法", "同一单位在清单中有两种写法，但名录里没有登记为别名。"),
+    "catalog-duplicate-task": Code(E, "任务序号重复", "两项任务使用了同一个序号。"),
+    "catalog-empty-text": Code(E, "任务内容为空", "某项任务没有任务内容或没有责任单位。"),
+    "catalog-unit-unused": Code(I, "名录单位无任务", "名录中的单位在清单里没有任何任务，不会收到填报表。"),
+    # --- reading returned files ---------------------------------------------
+    "file-unreadable": Code(E, "文件无法读取", "文件损坏、格式不支持，或读取超时、占用内存过多。"),
+    "file-encrypted": Code(E, "文件已加密", "文件设置了打开密码，需提供密码或请单位去掉密码后重发。"),
+    "archive-unsafe": Code(E, "压缩包不安全", "压缩包含有越界路径、链接、重名文件，或解压后体积异常（疑似压缩炸弹）。"),
+    "form-not-found": Code(E, "未找到填报表", "文件中没有包含“序号、主要任务、完成情况”表头的表格。"),
+    "attachment": Code(I, "附带材料", "回收材料中的其他文件（工作总结、PDF 等），只登记不核查。"),
+    "macro-present": Code(W, "含宏", "文件含有宏代码；只读取内容，不运行宏。"),
+    # --- who sent it ----------------------------------------------------------
+    "unit-unknown": Code(E, "无法确定报送单位", "文件内标识、文件名、压缩包名、邮件发件人都无法确定是哪个单位报送的。"),
+    "unit-conflict": Code(E, "报送单位不一致", "文件内标识、文件名等来源指向不同单位；该文件内容暂不汇总，需用 --assign 指定。"),
+    "template-foreign": Code(W, "非本批次模板", "文件来自其他任务清单、其他版本或其他批次的模板。"),
+    # --- content ----------------------------------------------------------------
+    "not-owner": Code(E, "非本单位任务", "单位填写了不由其负责的任务。"),
+    "task-unknown": Code(E, "任务不存在", "表中的某行对不上清单中的任何任务。"),
+    "task-text-changed": Code(W, "任务内容被改动", "单位改动了“主要任务”一栏的文字；以清单原文为准。"),
+    "row-missing": Code(W, "任务行缺失", "单位负责的任务在返回的表中找不到对应行。"),
+    "entry-missing": Code(W, "未填写完成情况", "单位负责的任务，完成情况为空。"),
+    "over-limit": Code(E, "超出字数", "完成情况超过规定字数。"),
+    "formula-entry": Code(E, "完成情况为公式", "完成情况单元格是公式而不是文字。"),
+    "superseded": Code(I, "已被更正版本替代", "同一单位后来又报送了该任务，较早的内容不再采用。"),
+    "unit-missing": Code(W, "未报送", "单位有任务但没有报送任何材料。"),
+    "final-over-limit": Code(E, "定稿超出字数", "汇总表“定稿”一栏超过规定字数。"),
+}
+
+
+def finding(code: str, message: str, **where) -> Finding:
+    """A ``Finding`` with the severity the registry gives its code."""
+    return Finding(code=code, severity=CODES[code].severity, message=message, **where)
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def codes_table_markdown() -> str:
+    """The README's table of finding codes, made from the registry."""
+    lines = ["| 代码 | 级别 | 名称 | 含义 |", "| --- | --- | --- | --- |"]
+    for code, info in CODES.items():
+        lines.append(f"| `{code}` | {info.severity.label} | {info.title} | {info.meaning} |")
+    return "\n".join(lines)

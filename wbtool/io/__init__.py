@@ -1,0 +1,1 @@
+"""File formats live here and only here: readers and writers at the edge."""
