@@ -268,6 +268,20 @@ class Form:
     kind: str = "xlsx"  # xlsx / xls / ods / docx
 
 
+@dataclass(frozen=True)
+class ReadResult:
+    """What reading one returned file gave.
+
+    ``role`` is ``form`` (a fill-in table was found: ``form`` is set),
+    ``attachment`` (a document that is not a form: 工作总结, PDF, pictures; listed,
+    not checked) or ``unreadable`` (findings say why).
+    """
+
+    role: str
+    form: Form | None = None
+    findings: tuple[Finding, ...] = ()
+
+
 # ---------------------------------------------------------------------------
 # Checked returns and the merged result.
 # ---------------------------------------------------------------------------
