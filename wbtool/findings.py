@@ -70,3 +70,24 @@ def codes_table_markdown() -> str:
     for code, info in CODES.items():
         lines.append(f"| `{code}` | {info.severity.label} | {info.title} | {info.meaning} |")
     return "\n".join(lines)
+
+
+def _write_readme_table(readme_path: str = "README.md") -> None:
+    """Refresh the generated table between the README's codes markers."""
+    import re
+    from pathlib import Path
+
+    path = Path(readme_path)
+    text = path.read_text(encoding="utf-8")
+    block = f"<!-- codes:begin -->\n{codes_table_markdown()}\n<!-- codes:end -->"
+    text = re.sub(r"<!-- codes:begin -->\n.*?\n<!-- codes:end -->", lambda _: block, text, flags=re.S)
+    path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":  # python -m wbtool.findings --readme
+    import sys
+
+    if "--readme" in sys.argv:
+        _write_readme_table()
+    else:
+        print(codes_table_markdown())

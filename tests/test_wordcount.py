@@ -1,0 +1,30 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wbtool import wordcount
+
+
+def test_every_character_counts_except_white_space():
+    assert wordcount.count("2024年完成") == 7
+    assert wordcount.count("建设 20 个\n中心。") == 8
+    assert wordcount.count("全角\u3000空格") == 4
+    assert wordcount.count("") == 0
+    assert wordcount.count(None) == 0
+
+
+def test_punctuation_and_latin_each_count_one():
+    assert wordcount.count("“1+X”证书") == 7
+    assert wordcount.count("HWK") == 3
+
+
+@given(st.text())
+def test_count_is_length_without_the_characters_it_skips(text):
+    assert wordcount.count(text) == sum(1 for ch in text if ch not in wordcount.NOT_COUNTED)
+
+
+def test_excel_formula_strips_exactly_the_uncounted_characters():
+    formula = wordcount.excel_formula("F5")
+    assert formula.startswith("LEN(") and formula.count("SUBSTITUTE(") == len(wordcount.NOT_COUNTED)
+    for code in (9, 10, 13):
+        assert f"CHAR({code})" in formula
+    assert '"\u3000"' in formula and '" "' in formula
