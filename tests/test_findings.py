@@ -19,6 +19,6 @@ def test_severity_comes_from_the_registry():
 
 def test_readme_table_of_codes_is_the_registry():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- codes:begin -->\n(.*?)\n<!-- codes:end -->", readme, re.S)
+    block = re.search(r"<!-- codes:begin -->\n(.*?)<!-- codes:end -->", readme, re.S)
     assert block, "README lacks the generated table of finding codes"
     assert block.group(1).strip() == codes_table_markdown().strip(), "run: python -m wbtool.findings --readme"

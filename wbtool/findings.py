@@ -80,7 +80,7 @@ def _write_readme_table(readme_path: str = "README.md") -> None:
     path = Path(readme_path)
     text = path.read_text(encoding="utf-8")
     block = f"<!-- codes:begin -->\n{codes_table_markdown()}\n<!-- codes:end -->"
-    text = re.sub(r"<!-- codes:begin -->\n.*?\n<!-- codes:end -->", lambda _: block, text, flags=re.S)
+    text = re.sub(r"<!-- codes:begin -->\n.*?<!-- codes:end -->", lambda _: block, text, flags=re.S)
     path.write_text(text, encoding="utf-8")
 
 
