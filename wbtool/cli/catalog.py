@@ -1,0 +1,178 @@
+"""``wbtool catalog check|list`` and ``wbtool units``: look at a task catalogue."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import click
+from rich.table import Table
+
+from .. import catalogue as catalogues
+from ..findings import has_errors
+from ..model import Catalogue, Severity
+from ..units import UnitLoad, number_ranges, unit_loads
+from ._common import (
+    EXIT_BLOCKING,
+    EXIT_CANNOT_RUN,
+    EXIT_OK,
+    catalog_option,
+    console,
+    err_console,
+    load_catalogue,
+    render_findings,
+)
+
+FORMATS = ("table", "csv", "json")
+UNIT_COLUMNS = ("单位", "类别", "牵头任务数", "参与任务数", "任务序号")
+
+
+@click.group()
+def catalog() -> None:
+    """任务清单（附件2）：检查清单文件、列出内置清单。"""
+
+
+@catalog.command("check")
+@click.argument("name_or_path", required=False, default=catalogues.DEFAULT, metavar="[名称|路径]")
+def check(name_or_path: str) -> None:
+    """检查任务清单：责任单位能否对上单位名录、序号是否重复、内容是否为空等。
+
+    \b
+    名称|路径：内置清单名称，或 YAML 文件 / 所在文件夹路径（默认 wuxi-2022）。
+    退出码：0 = 无错误；1 = 有错误，需修改清单；2 = 清单无法读取。
+    """
+    catalogue, findings = catalogues.load(name_or_path)
+    if catalogue is None:
+        render_findings(findings, title="任务清单无法读取", console=err_console)
+        sys.exit(EXIT_CANNOT_RUN)
+    console.print(_summary(catalogue))
+    if findings:
+        render_findings(findings, title="检查结果")
+    if not any(f.severity in (Severity.ERROR, Severity.WARNING) for f in findings):
+        console.print("[green]未发现错误或警告。[/]")
+    sys.exit(EXIT_BLOCKING if has_errors(findings) else EXIT_OK)
+
+
+def _summary(catalogue: Catalogue) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    table.add_row("清单", f"{catalogue.title}（{catalogue.id}）")
+    table.add_row("规模", f"{len(catalogue.sections)} 个工程，{len(catalogue.tasks)} 项任务，{len(catalogue.units)} 个单位")
+    table.add_row("字数上限", f"每项{catalogue.entry_label} {catalogue.limit} 字")
+    table.add_row("指纹", catalogue.fingerprint)
+    table.add_row("文件", catalogue.source)
+    return table
+
+
+@catalog.command("list")
+def list_() -> None:
+    """列出随程序提供的内置任务清单。"""
+    table = Table(header_style="bold")
+    for column in ("名称", "标题", "工程", "任务", "单位"):
+        table.add_column(column)
+    for name in catalogues.available():
+        catalogue, _ = catalogues.load(name)
+        if catalogue is None:
+            table.add_row(name, "[red]无法读取，请运行 wbtool catalog check " + name + "[/]", "", "", "")
+            continue
+        table.add_row(
+            name, catalogue.title, str(len(catalogue.sections)), str(len(catalogue.tasks)), str(len(catalogue.units))
+        )
+    console.print(table)
+
+
+# ---------------------------------------------------------------------------
+
+
+@click.command()
+@catalog_option
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="输出格式：table 表格；csv（UTF-8 带 BOM，Excel 可直接打开）；json 供其他程序使用。",
+)
+def units(catalog: str, output_format: str) -> None:
+    """列出每个单位负责的任务：牵头几项、参与几项、任务序号。
+
+    没有任务的单位也列出（任务数为 0），以免漏发或错发填报表。
+    """
+    catalogue, findings = load_catalogue(catalog)
+    loads = unit_loads(catalogue)
+    if output_format == "json":
+        click.echo(json.dumps(_as_json(catalogue, loads), ensure_ascii=False, indent=2))
+    elif output_format == "csv":
+        _write_csv(loads)
+    else:
+        console.print(_units_table(catalogue, loads))
+    blocking = [f for f in findings if f.severity is not Severity.INFO]
+    if blocking:
+        render_findings(blocking, title="任务清单有问题（用 wbtool catalog check 查看详情）", console=err_console)
+    sys.exit(EXIT_BLOCKING if has_errors(findings) else EXIT_OK)
+
+
+def _as_json(catalogue: Catalogue, loads: list[UnitLoad]) -> dict:
+    return {
+        "catalogue": catalogue.id,
+        "fingerprint": catalogue.fingerprint,
+        "units": [
+            {
+                "unit": load.unit.name,
+                "kind": load.unit.kind,
+                "lead_tasks": list(load.lead_tasks),
+                "co_tasks": list(load.co_tasks),
+            }
+            for load in loads
+        ],
+    }
+
+
+def _write_csv(loads: list[UnitLoad]) -> None:
+    stream = click.get_text_stream("stdout")
+    stream.write("\ufeff")  # Excel needs the BOM to read the Chinese as UTF-8
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(UNIT_COLUMNS)
+    for load in loads:
+        writer.writerow(_unit_row(load))
+
+
+def _unit_row(load: UnitLoad) -> tuple[str, ...]:
+    return (
+        load.unit.name,
+        load.unit.kind,
+        str(len(load.lead_tasks)),
+        str(len(load.co_tasks)),
+        number_ranges(load.tasks),
+    )
+
+
+def _units_table(catalogue: Catalogue, loads: list[UnitLoad]) -> Table:
+    idle = sum(1 for load in loads if not load.tasks)
+    table = Table(
+        title=catalogue.title,
+        caption=f"{catalogue.id}  指纹 {catalogue.fingerprint}" + (f"  其中 {idle} 个单位没有任务" if idle else ""),
+        header_style="bold",
+        show_footer=True,
+    )
+    footers = (
+        f"共 {len(loads)} 个单位",
+        "",
+        str(sum(len(load.lead_tasks) for load in loads)),
+        str(sum(len(load.co_tasks) for load in loads)),
+        f"共 {len(catalogue.tasks)} 项任务",
+    )
+    for column, footer in zip(UNIT_COLUMNS, footers):
+        numeric = column.endswith("数")
+        table.add_column(column, footer=footer, justify="right" if numeric else "left", overflow="fold")
+    for load in loads:
+        style = "dim" if not load.tasks else None
+        table.add_row(*_unit_row(load), style=style)
+    return table
+
+
+COMMANDS = [catalog, units]
