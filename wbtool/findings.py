@@ -49,6 +49,8 @@ CODES: dict[str, Code] = {
     "entry-missing": Code(W, "未填写完成情况", "单位负责的任务，完成情况为空。"),
     "over-limit": Code(E, "超出字数", "完成情况超过规定字数。"),
     "formula-entry": Code(E, "完成情况为公式", "完成情况单元格是公式而不是文字。"),
+    "task-number-changed": Code(W, "序号被改动", "表中某行的序号与任务内容对不上；按任务内容认定是哪一项。"),
+    "row-duplicate": Code(E, "任务行重复", "同一文件中同一项任务出现了不止一行且内容不同；只采用第一行。"),
     "superseded": Code(I, "已被更正版本替代", "同一单位后来又报送了该任务，较早的内容不再采用。"),
     "unit-missing": Code(W, "未报送", "单位有任务但没有报送任何材料。"),
     "final-over-limit": Code(E, "定稿超出字数", "汇总表“定稿”一栏超过规定字数。"),

@@ -1,0 +1,217 @@
+"""check_form and corrections on hand-built forms, then on real returned files."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from wbtool.check import check_form, check_read, normalise, resolve_corrections, recency, row_number
+from wbtool.model import Form, FormRow, ReadResult, ReturnedFile, Identity
+
+UNIT = "市科技局"
+T0 = datetime(2023, 1, 10, 9, 0, tzinfo=timezone.utc)
+
+
+def row(catalogue, no, entry=None, *, row_no=None, text=None, formula=None, number=None):
+    task = catalogue.task(no)
+    r = row_no or no + 3
+    return FormRow(
+        row=r,
+        no=str(number if number is not None else no),
+        section=task.section if task else None,
+        task=text if text is not None else (task.text if task else ""),
+        owners=task.owners_text if task else None,
+        entry=entry,
+        entry_cell=f"填报表!F{r}",
+        entry_formula=formula,
+    )
+
+
+def form_of(*rows, saved_at=None, identities=(), has_macros=False):
+    return Form(sheet="填报表", header_row=3, rows=tuple(rows), identities=identities, saved_at=saved_at, has_macros=has_macros)
+
+
+def returned(name="市科技局样板建设总结.xlsx", **kw):
+    return ReturnedFile(origin=("回收", name) if "/" not in name else (name,), path=None, data=b"", **kw)
+
+
+def own_rows(catalogue, unit=UNIT, text="已完成。"):
+    return [row(catalogue, t.no, text) for t in catalogue.tasks_of(unit)]
+
+
+def codes(findings):
+    return sorted((f.code, f.task) for f in findings)
+
+
+def test_normalise_folds_numbers_spaces_and_widths():
+    assert normalise("12．  支持（无锡）学院") == normalise("支持(无锡)学院")
+    assert normalise("12、ABC") == "ABC"
+    assert normalise("１２. ａｂ c") == "abc"
+
+
+def test_row_number_from_no_or_from_task_text():
+    assert row_number(FormRow(1, "12", None, "x", None, None, "A1")) == 12
+    assert row_number(FormRow(1, "12.0", None, "x", None, None, "A1")) == 12
+    assert row_number(FormRow(1, None, None, "12．建设", None, None, "A1")) == 12
+    assert row_number(FormRow(1, None, None, "建设", None, None, "A1")) is None
+
+
+def test_clean_form_gives_one_entry_per_owned_task(wuxi):
+    entries, findings = check_form(form_of(*own_rows(wuxi)), UNIT, wuxi, returned())
+    assert findings == []
+    assert sorted(e.task for e in entries) == [t.no for t in wuxi.tasks_of(UNIT)]
+    assert {e.text for e in entries} == {"已完成。"}
+    assert entries[0].cell.startswith("填报表!F")
+
+
+def test_reordered_rows_are_matched_by_number_and_text(wuxi):
+    rows = own_rows(wuxi)[::-1]
+    entries, findings = check_form(form_of(*rows), UNIT, wuxi, returned())
+    assert findings == [] and len(entries) == len(rows)
+
+
+def test_changed_number_with_right_text_is_matched_by_text(wuxi):
+    first, *rest = wuxi.tasks_of(UNIT)
+    rows = [row(wuxi, first.no, "内容", number=49)] + [row(wuxi, t.no, "x") for t in rest]
+    entries, findings = check_form(form_of(*rows), UNIT, wuxi, returned())
+    assert codes(findings) == [("task-number-changed", first.no)]
+    assert any(e.task == first.no and e.text == "内容" for e in entries)
+
+
+def test_edited_task_text_is_taken_by_number_and_warned(wuxi):
+    first, *rest = wuxi.tasks_of(UNIT)
+    edited = first.text[:-6] + "（已改）"
+    rows = [row(wuxi, first.no, "内容", text=edited)] + [row(wuxi, t.no, "x") for t in rest]
+    entries, findings = check_form(form_of(*rows), UNIT, wuxi, returned())
+    assert codes(findings) == [("task-text-changed", first.no)]
+    assert findings[0].cell == f"填报表!F{first.no + 3}"
+    assert any(e.task == first.no and e.text == "内容" for e in entries)
+
+
+def test_whole_table_returned_empty_foreign_rows_are_silent_filled_ones_are_not_owner(wuxi):
+    foreign = [t for t in wuxi.tasks if UNIT not in t.owners]
+    rows = own_rows(wuxi) + [row(wuxi, t.no) for t in foreign[1:]] + [row(wuxi, foreign[0].no, "别人的任务")]
+    entries, findings = check_form(form_of(*rows), UNIT, wuxi, returned())
+    assert codes(findings) == [("not-owner", foreign[0].no)]
+    assert findings[0].text == "别人的任务" and findings[0].unit == UNIT
+    assert all(e.task != foreign[0].no for e in entries)
+
+
+def test_row_matching_no_task_is_unknown_and_keeps_its_text(wuxi):
+    rows = own_rows(wuxi) + [FormRow(60, "51", None, "自拟任务：建设实训基地", None, "写了内容", "填报表!F60")]
+    _, findings = check_form(form_of(*rows), UNIT, wuxi, returned())
+    assert [(f.code, f.cell, f.text) for f in findings] == [("task-unknown", "填报表!F60", "写了内容")]
+
+
+def test_unrelated_text_under_an_existing_number_is_unknown_not_text_changed(wuxi):
+    first, *rest = wuxi.tasks_of(UNIT)
+    rows = [row(wuxi, first.no, "内容", text="今年组织了一次全市羽毛球比赛")] + [row(wuxi, t.no, "x") for t in rest]
+    _, findings = check_form(form_of(*rows), UNIT, wuxi, returned())
+    assert ("task-unknown", first.no) in codes(findings)
+    assert ("row-missing", first.no) in codes(findings)
+
+
+def test_missing_row_empty_entry_formula_and_over_limit(wuxi):
+    a, b, c, d, *rest = wuxi.tasks_of(UNIT)
+    long_text = "字" * (wuxi.limit + 1)
+    rows = [
+        row(wuxi, b.no, "   "),
+        row(wuxi, c.no, "12", formula="=LEN(A1)"),
+        row(wuxi, d.no, long_text),
+    ] + [row(wuxi, t.no, "x") for t in rest]
+    entries, findings = check_form(form_of(*rows), UNIT, wuxi, returned())
+    assert codes(findings) == sorted([("row-missing", a.no), ("entry-missing", b.no), ("formula-entry", c.no), ("over-limit", d.no)])
+    by_code = {f.code: f for f in findings}
+    assert by_code["formula-entry"].text == "=LEN(A1)"
+    assert by_code["over-limit"].text == long_text and by_code["over-limit"].cell == f"填报表!F{d.no + 3}"
+    assert any(e.task == d.no and e.text == long_text for e in entries), "over-limit text is still an entry"
+    assert all(e.task != c.no for e in entries)
+
+
+def test_exactly_at_the_limit_is_fine_white_space_does_not_count(wuxi):
+    first, *rest = wuxi.tasks_of(UNIT)
+    text = "字 " * wuxi.limit
+    rows = [row(wuxi, first.no, text)] + [row(wuxi, t.no, "x") for t in rest]
+    _, findings = check_form(form_of(*rows), UNIT, wuxi, returned())
+    assert findings == []
+
+
+def test_duplicate_row_keeps_first_and_holds_second(wuxi):
+    first, *rest = wuxi.tasks_of(UNIT)
+    rows = [row(wuxi, first.no, "一"), row(wuxi, first.no, "二", row_no=90)] + [row(wuxi, t.no, "x") for t in rest]
+    entries, findings = check_form(form_of(*rows), UNIT, wuxi, returned())
+    assert [(f.code, f.cell, f.text) for f in findings] == [("row-duplicate", "填报表!F90", "二")]
+    assert [e.text for e in entries if e.task == first.no] == ["一"]
+
+
+def test_macros_pass_through(wuxi):
+    _, findings = check_form(form_of(*own_rows(wuxi), has_macros=True), UNIT, wuxi, returned())
+    assert codes(findings) == [("macro-present", None)]
+
+
+def test_word_table_rows_without_number_column(wuxi):
+    rows = [FormRow(i, None, None, f"{t.no}．{t.text}", None, "好", f"表1 第{i}行") for i, t in enumerate(wuxi.tasks_of(UNIT), 2)]
+    entries, findings = check_form(form_of(*rows), UNIT, wuxi, returned())
+    assert findings == [] and len(entries) == len(rows)
+
+
+# --- corrections ---------------------------------------------------------------
+
+
+def _read(catalogue, files_and_forms):
+    files = [f for f, _ in files_and_forms]
+    results = [ReadResult("form", form=form) for _, form in files_and_forms]
+    return check_read(files, results, catalogue)
+
+
+def test_latest_file_wins_older_entries_are_superseded_and_kept(wuxi):
+    tasks = wuxi.tasks_of(UNIT)
+    old_form = form_of(*[row(wuxi, t.no, "旧") for t in tasks], saved_at=T0)
+    new_form = form_of(*[row(wuxi, t.no, "新") for t in tasks[1:]], saved_at=T0 + timedelta(days=1))
+    old_file, new_file = returned("市科技局-初稿.xlsx"), returned("市科技局-更正.xlsx")
+    result = _read(wuxi, [(new_file, new_form), (old_file, old_form)])
+    current = {e.task: e.text for e in result.current_entries() if e.unit == UNIT}
+    assert current[tasks[0].no] == "旧", "a task only the older file answered is kept"
+    assert all(current[t.no] == "新" for t in tasks[1:])
+    superseded = [e for e in result.entries if e.superseded]
+    assert {e.task for e in superseded} == {t.no for t in tasks[1:]}
+    assert {(f.task, f.file) for f in result.findings if f.code == "superseded"} == {(t.no, old_file.display) for t in tasks[1:]}
+
+
+def test_recency_falls_back_to_email_date_then_file_time_then_name(wuxi):
+    f = form_of()
+    a = returned("a.xlsx", sent_at=T0, modified_at=T0 + timedelta(days=5))
+    b = returned("b.xlsx", sent_at=T0 + timedelta(hours=1), modified_at=T0)
+    assert recency(f, a) < recency(f, b)
+    c = returned("c.xlsx", modified_at=datetime(2023, 1, 1))  # naive zip time
+    d = returned("d.xlsx", modified_at=datetime(2023, 1, 2, tzinfo=timezone.utc))
+    assert recency(f, c) < recency(f, d)
+    assert recency(f, returned("x1.xlsx")) < recency(f, returned("x2.xlsx"))
+    assert recency(form_of(saved_at=T0), a) > recency(f, b), "the document's own time decides first"
+
+
+def test_unit_missing_for_every_owner_that_returned_nothing(wuxi):
+    result = _read(wuxi, [(returned(), form_of(*own_rows(wuxi)))])
+    missing = {f.unit for f in result.findings if f.code == "unit-missing"}
+    owners = {u.name for u in wuxi.units if wuxi.tasks_of(u.name)}
+    assert missing == owners - {UNIT}
+
+
+def test_held_file_keeps_every_typed_text_in_findings(wuxi):
+    ident = (Identity(wuxi.id, wuxi.fingerprint, "2023", "市教育局", "property"),)
+    form = form_of(*own_rows(wuxi, text="科技局写的"), identities=ident)
+    result = _read(wuxi, [(returned("市科技局样板建设总结.xlsx"), form)])
+    assert result.entries == ()
+    assert result.files[0].role == "held"
+    held = [f for f in result.findings if f.code == "unit-conflict"]
+    assert sum(1 for f in held if f.text == "科技局写的") == len(wuxi.tasks_of(UNIT))
+    assert any(f.text is None for f in held), "one file-level finding says why"
+
+
+def test_findings_sorted_errors_first(wuxi):
+    a, *rest = wuxi.tasks_of(UNIT)
+    rows = [row(wuxi, a.no, "字" * 400)] + [row(wuxi, t.no) for t in rest]
+    result = _read(wuxi, [(returned(), form_of(*rows))])
+    ranks = [{"error": 0, "warning": 1, "info": 2}[f.severity.value] for f in result.findings]
+    assert ranks == sorted(ranks) and result.has_errors

@@ -1,0 +1,274 @@
+"""Who sent a returned file.
+
+Sources, in order of trust:
+
+1. an explicit assignment by the user (``--assign FILE=UNIT``);
+2. the identity the template carries (document property, hidden sheet, defined
+   name) — the reader gives every copy it found, and they must agree;
+3. the file's own name;
+4. the names of the folders and containers (zip, email) around it, innermost
+   first — the notice asks units to name their zip 「单位+样板建设总结」;
+5. the sender of the email that carried it, where the unit registry has an address.
+
+A name that names two different units decides nothing.  When the identity and a
+name disagree the file is held back (``unit-conflict``): a renamed copy of another
+unit's template looks exactly like that, and only the user can tell which unit
+really filled it in.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Mapping
+
+from .findings import finding
+from .model import Catalogue, Finding, Form, Identity, ReturnedFile
+from .owners import Registry
+
+ASSIGNED = "assigned"
+IDENTITY = "identity"
+FILENAME = "filename"
+CONTAINER = "container"
+FOLDER = "folder"
+SENDER = "sender"
+
+SOURCE_LABELS = {
+    ASSIGNED: "人工指定",
+    IDENTITY: "文件内标识",
+    FILENAME: "文件名",
+    CONTAINER: "压缩包/邮件名",
+    FOLDER: "文件夹名",
+    SENDER: "邮件发件人",
+}
+
+_PATH_SPLIT = re.compile(r"[\\/]+")
+
+
+@dataclass(frozen=True)
+class Identification:
+    """The unit a file is attributed to, how that was decided, and what else was seen."""
+
+    unit: str | None
+    source: str  # one of ASSIGNED … SENDER, or "" when undecided
+    candidates: tuple[tuple[str, str], ...] = ()  # (source, unit) for every source that named one unit
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def held(self) -> bool:
+        """True when the file's entries must wait for the user's decision."""
+        return self.unit is None
+
+
+_registries: dict[int, tuple[Catalogue, Registry]] = {}
+
+
+def registry_for(catalogue: Catalogue) -> Registry:
+    """The catalogue's unit registry, built once per catalogue object."""
+    cached = _registries.get(id(catalogue))
+    if cached is None or cached[0] is not catalogue:
+        cached = (catalogue, Registry(catalogue.units, catalogue.groups))
+        _registries[id(catalogue)] = cached
+    return cached[1]
+
+
+def identify(
+    file: ReturnedFile,
+    form: Form | None,
+    catalogue: Catalogue,
+    *,
+    assignments: Mapping[str, str] = {},
+) -> Identification:
+    """Decide which unit sent ``file`` (see the module docstring for the order)."""
+    registry = registry_for(catalogue)
+    where = {"file": file.display}
+    findings: list[Finding] = []
+    candidates: list[tuple[str, str]] = []
+
+    identities = tuple(form.identities) if form is not None else ()
+    findings.extend(_foreign(identities, catalogue, where))
+    identity_units = _identity_units(identities, registry)
+    candidates.extend((IDENTITY, unit) for unit in identity_units)
+
+    names, ambiguous = _name_candidates(file, registry)
+    candidates.extend(names)
+    sender_unit = _sender_unit(file, catalogue)
+    if sender_unit:
+        candidates.append((SENDER, sender_unit))
+
+    assigned = assignment_for(file, assignments)
+    if assigned is not None:
+        unit = registry.resolve(assigned)
+        if unit is None:
+            findings.append(
+                finding(
+                    "unit-unknown",
+                    f"人工指定的单位“{assigned}”不在单位名录中，请改用名录里的单位全称或简称。",
+                    **where,
+                )
+            )
+            return Identification(None, "", tuple(candidates), tuple(findings))
+        return Identification(unit.name, ASSIGNED, tuple(candidates), tuple(findings))
+
+    if len(identity_units) > 1:
+        findings.append(_conflict(file, [(IDENTITY, u) for u in identity_units]))
+        return Identification(None, "", tuple(candidates), tuple(findings))
+
+    if identity_units:
+        unit = identity_units[0]
+        disagreeing = [(source, name) for source, name in names[:1] if name != unit]
+        if disagreeing:
+            findings.append(_conflict(file, [(IDENTITY, unit), *disagreeing]))
+            return Identification(None, "", tuple(candidates), tuple(findings))
+        return Identification(unit, IDENTITY, tuple(candidates), tuple(findings))
+
+    if names:
+        source, unit = names[0]
+        return Identification(unit, source, tuple(candidates), tuple(findings))
+    if sender_unit:
+        return Identification(sender_unit, SENDER, tuple(candidates), tuple(findings))
+
+    findings.append(_unknown(file, ambiguous))
+    return Identification(None, "", tuple(candidates), tuple(findings))
+
+
+# ---------------------------------------------------------------------------
+# assignments
+# ---------------------------------------------------------------------------
+
+
+def assignment_for(file: ReturnedFile, assignments: Mapping[str, str]) -> str | None:
+    """The unit the user assigned to ``file``, if any.
+
+    A key matches the origin display (``邮件.eml › 总结.zip › 附件2.xlsx``), the chain
+    written with ``/``, the file's own name, its path on disk, or any of these as a
+    glob pattern (``*科技局*``).
+    """
+    if not assignments:
+        return None
+    spellings = _spellings(file)
+    for key, unit in assignments.items():
+        pattern = key.strip().replace("\\", "/")
+        if pattern in spellings:
+            return unit
+    for key, unit in assignments.items():
+        pattern = key.strip().replace("\\", "/")
+        if any(fnmatch.fnmatchcase(spelling, pattern) for spelling in spellings):
+            return unit
+    return None
+
+
+def _spellings(file: ReturnedFile) -> set[str]:
+    chain = [part.replace("\\", "/") for part in file.origin]
+    spellings = {file.display, "/".join(chain), file.name, PurePosixPath(chain[-1]).name}
+    if file.path:
+        spellings.add(str(file.path).replace("\\", "/"))
+    return spellings
+
+
+# ---------------------------------------------------------------------------
+# the sources
+# ---------------------------------------------------------------------------
+
+
+def _identity_units(identities: tuple[Identity, ...], registry: Registry) -> list[str]:
+    units: list[str] = []
+    for identity in identities:
+        unit = registry.resolve(identity.unit)
+        if unit is not None and unit.name not in units:
+            units.append(unit.name)
+    return units
+
+
+def _foreign(identities: tuple[Identity, ...], catalogue: Catalogue, where: dict) -> list[Finding]:
+    for identity in identities:
+        if identity.catalogue != catalogue.id:
+            return [
+                finding(
+                    "template-foreign",
+                    f"该文件是用任务清单“{identity.catalogue}”生成的模板，不是本次的“{catalogue.id}”；"
+                    "仍按本次清单核查，请确认单位用的是本次下发的填报表。",
+                    **where,
+                )
+            ]
+        if identity.fingerprint != catalogue.fingerprint:
+            return [
+                finding(
+                    "template-foreign",
+                    "该文件来自任务内容措辞不同的另一版模板；仍按当前清单核查，请留意任务对应是否正确，"
+                    "必要时请单位改用本次下发的填报表。",
+                    **where,
+                )
+            ]
+    return []
+
+
+def _name_candidates(file: ReturnedFile, registry: Registry) -> tuple[list[tuple[str, str]], list[tuple[str, str, list[str]]]]:
+    """Units named by the file name, then folders and containers, innermost first.
+
+    Returns the decisive ``(source, unit)`` pairs and the ambiguous names
+    ``(source, name, units)`` that named more than one unit.
+    """
+    decisive: list[tuple[str, str]] = []
+    ambiguous: list[tuple[str, str, list[str]]] = []
+    for source, name in _names_innermost_first(file):
+        units = registry.find_in(name)
+        if len(units) == 1:
+            decisive.append((source, units[0].name))
+        elif len(units) > 1:
+            ambiguous.append((source, name, [unit.name for unit in units]))
+    return decisive, ambiguous
+
+
+def _names_innermost_first(file: ReturnedFile) -> list[tuple[str, str]]:
+    names: list[tuple[str, str]] = []
+    for depth, element in enumerate(reversed(file.origin)):
+        parts = [part for part in _PATH_SPLIT.split(element) if part]
+        if not parts:
+            continue
+        own = PurePosixPath(parts[-1])
+        names.append((FILENAME if depth == 0 else CONTAINER, own.stem if own.suffix else own.name))
+        names.extend((FOLDER, folder) for folder in reversed(parts[:-1]))
+    return names
+
+
+def _sender_unit(file: ReturnedFile, catalogue: Catalogue) -> str | None:
+    if not file.sender:
+        return None
+    address = file.sender.strip().lower()
+    units = [unit.name for unit in catalogue.units if unit.email and unit.email.strip().lower() == address]
+    return units[0] if len(units) == 1 else None
+
+
+# ---------------------------------------------------------------------------
+# findings
+# ---------------------------------------------------------------------------
+
+
+def _describe(pairs) -> str:
+    return "；".join(f"{SOURCE_LABELS[source]}指向“{unit}”" for source, unit in pairs)
+
+
+def _conflict(file: ReturnedFile, pairs: list[tuple[str, str]]) -> Finding:
+    return finding(
+        "unit-conflict",
+        f"无法确定报送单位：{_describe(pairs)}。该文件内容暂不汇总（原文已列入问题清单）；"
+        f"请核实后用 --assign \"{file.name}=单位名称\" 指定。",
+        file=file.display,
+    )
+
+
+def _unknown(file: ReturnedFile, ambiguous: list[tuple[str, str, list[str]]]) -> Finding:
+    hint = ""
+    if ambiguous:
+        source, name, units = ambiguous[0]
+        hint = f"{SOURCE_LABELS[source]}“{name}”同时含有{'、'.join(units)}，无法判断；"
+    return finding(
+        "unit-unknown",
+        f"无法确定报送单位：文件内没有模板标识，文件名、压缩包名、文件夹名和发件人都对不上名录中的单位。{hint}"
+        f"该文件内容暂不汇总（原文已列入问题清单）；请用 --assign \"{file.name}=单位名称\" 指定，"
+        "或请单位按“单位+样板建设总结”重新命名后报送。",
+        file=file.display,
+    )
