@@ -1,0 +1,177 @@
+"""The batch manifest: what was sent to whom, for the sender and for the checker.
+
+``清单.json`` is for scripts (and for ``generate`` itself, to refuse mixing two
+batches in one folder); ``发送清单.xlsx`` is a printable checklist for the person
+who emails the files out.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import xlsxwriter
+
+from ..atomic import write_bytes, write_text
+
+JSON_NAME = "清单.json"
+SEND_LIST_NAME = "发送清单.xlsx"
+SEND_LIST_SHEET = "发送清单"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ManifestFile:
+    unit: str
+    kind: str
+    email: str | None
+    file: str  # name inside the batch folder
+    sha256: str
+    tasks: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    batch: str
+    catalogue: str
+    fingerprint: str
+    generated_at: str  # ISO 8601 with offset
+    files: tuple[ManifestFile, ...]
+
+
+class ManifestError(ValueError):
+    """A manifest file exists but is not one we wrote."""
+
+
+def to_json(manifest: Manifest) -> str:
+    data = {"format": FORMAT_VERSION, **asdict(manifest)}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def from_json(text: str) -> Manifest:
+    try:
+        data = json.loads(text)
+        files = tuple(
+            ManifestFile(
+                unit=f["unit"],
+                kind=f.get("kind", ""),
+                email=f.get("email"),
+                file=f["file"],
+                sha256=f["sha256"],
+                tasks=tuple(int(n) for n in f.get("tasks", ())),
+            )
+            for f in data["files"]
+        )
+        return Manifest(
+            batch=str(data["batch"]),
+            catalogue=str(data["catalogue"]),
+            fingerprint=str(data["fingerprint"]),
+            generated_at=str(data.get("generated_at", "")),
+            files=files,
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ManifestError(str(exc)) from exc
+
+
+def read(folder: str | Path) -> Manifest | None:
+    """The manifest in ``folder``, or ``None`` if there is none.
+
+    Raises ``ManifestError`` for a file that is there but unreadable.
+    """
+    path = Path(folder) / JSON_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(str(exc)) from exc
+    return from_json(text)
+
+
+def write(folder: str | Path, manifest: Manifest) -> tuple[Path, Path]:
+    """Write 清单.json and 发送清单.xlsx atomically; return their paths."""
+    folder = Path(folder)
+    json_path, xlsx_path = folder / JSON_NAME, folder / SEND_LIST_NAME
+    write_bytes(xlsx_path, send_list_bytes(manifest))
+    # The JSON last: its presence says the batch folder is complete.
+    write_text(json_path, to_json(manifest))
+    return json_path, xlsx_path
+
+
+# ---------------------------------------------------------------------------
+
+SEND_COLUMNS = (
+    ("序号", 6),
+    ("单位", 26),
+    ("类别", 10),
+    ("邮箱", 24),
+    ("文件名", 44),
+    ("任务数", 8),
+    ("任务序号", 30),
+    ("发送日期", 12),
+    ("备注", 16),
+)
+FONT = "仿宋_GB2312"
+
+
+def task_numbers(tasks: tuple[int, ...]) -> str:
+    """``1、3、5-8``: runs of consecutive numbers collapsed, so the column stays short."""
+    parts: list[str] = []
+    start = prev = None
+    for n in (*tasks, None):
+        if start is not None and n == prev + 1:
+            prev = n
+            continue
+        if start is not None:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = n
+    return "、".join(parts)
+
+
+def send_list_bytes(manifest: Manifest) -> bytes:
+    """The printable sending checklist as xlsx bytes."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    base = {"font_name": FONT, "font_size": 11, "text_wrap": True, "valign": "vcenter"}
+    title_fmt = book.add_format({**base, "font_name": "方正小标宋简体", "font_size": 16, "align": "center"})
+    header_fmt = book.add_format({**base, "font_name": "黑体", "font_size": 11, "border": 1, "align": "center", "bg_color": "#D9E1F2"})
+    cell_fmt = book.add_format({**base, "border": 1})
+    center_fmt = book.add_format({**base, "border": 1, "align": "center"})
+    info_fmt = book.add_format(base)
+    ws = book.add_worksheet(SEND_LIST_SHEET)
+    last = len(SEND_COLUMNS) - 1
+    ws.merge_range(0, 0, 0, last, "填报表发送清单", title_fmt)
+    ws.set_row(0, 30)
+    info = f"批次：{manifest.batch}　　任务清单：{manifest.catalogue}（{manifest.fingerprint}）　　生成时间：{manifest.generated_at}　　共 {len(manifest.files)} 个单位"
+    ws.merge_range(1, 0, 1, last, info, info_fmt)
+    for col, (header, width) in enumerate(SEND_COLUMNS):
+        ws.set_column(col, col, width)
+        ws.write_string(2, col, header, header_fmt)
+    for i, f in enumerate(manifest.files, start=1):
+        row = 2 + i
+        numbers = task_numbers(f.tasks)
+        ws.write_number(row, 0, i, center_fmt)
+        ws.write_string(row, 1, f.unit, cell_fmt)
+        ws.write_string(row, 2, f.kind, center_fmt)
+        ws.write_string(row, 3, f.email or "", cell_fmt)
+        ws.write_string(row, 4, f.file, cell_fmt)
+        ws.write_number(row, 5, len(f.tasks), center_fmt)
+        ws.write_string(row, 6, numbers, cell_fmt)
+        ws.write_blank(row, 7, None, cell_fmt)
+        ws.write_blank(row, 8, None, cell_fmt)
+        # File names are the longest cell; two CJK width units per character.
+        lines = max(1, -(-len(f.file) * 2 // (SEND_COLUMNS[4][1] - 1)), -(-len(numbers) // (SEND_COLUMNS[6][1] - 1)))
+        ws.set_row(row, 16 * lines + 4)
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(2)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页 共 &N 页")
+    ws.freeze_panes(3, 0)
+    book.set_properties({"title": f"填报表发送清单 {manifest.batch}", "comments": f"{manifest.catalogue} {manifest.fingerprint}"})
+    book.close()
+    return buffer.getvalue()

@@ -1,0 +1,473 @@
+"""Writing the fill-in workbook (填报表) a unit receives.
+
+The layout is a contract: the reader finds the sheet ``FILL_SHEET``, the header row
+``HEADER_ROW`` whose cells start with the texts in ``columns(catalogue)``, and one
+task per row from ``FIRST_DATA_ROW``.  Everything else here is for the person who
+fills it in and prints it: protection, a live 字数 counter, data validation, red
+highlighting over the limit, print setup and row heights for wrapped Chinese text.
+
+Only xlsxwriter is used: it writes a workbook in a few milliseconds and lets us set
+every detail (custom properties, defined names, validation) explicitly.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from .. import identity as identities
+from .. import wordcount
+from ..model import Catalogue, Identity, Task
+from ..owners import SUFFIXES, Registry, squeeze
+
+if TYPE_CHECKING:  # only for the type of ``assignment``; generate imports this module
+    from ..generate import Assignment
+
+# ---------------------------------------------------------------------------
+# The contract the reader and checker rely on (rows are 1-based, as Excel shows them).
+# ---------------------------------------------------------------------------
+
+FILL_SHEET = "填报表"
+GUIDE_SHEET = "填报说明"
+TITLE_ROW = 1
+INFO_ROW = 2  # 填报单位 / 字数要求 / 报送截止
+NOTE_ROW = 3  # how to fill in, and the counting rule
+HEADER_ROW = 4
+FIRST_DATA_ROW = 5
+
+HEADER_NO = "序号"
+HEADER_SECTION = "工程名称"
+HEADER_TASK = "主要任务"
+HEADER_OWNERS = "责任单位"
+HEADER_DEADLINE = "完成年限"  # only when the catalogue has deadlines
+HEADER_COUNT = "字数"
+LEAD_MARK = "（牵头）"
+OWN_MARK = "（含本单位）"
+
+
+def entry_header(catalogue: Catalogue) -> str:
+    """The 完成情况 header; it starts with ``catalogue.entry_label``."""
+    return f"{catalogue.entry_label}（每项字数控制在{catalogue.limit}字以内）"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # no / section / task / owners / deadline / entry / count
+    header: str
+    width: float  # Excel column width (character units of the body font)
+
+
+def columns(catalogue: Catalogue) -> tuple[Column, ...]:
+    """The columns of the fill-in sheet, in order."""
+    cols = [
+        Column("no", HEADER_NO, 5.5),
+        Column("section", HEADER_SECTION, 16),
+        Column("task", HEADER_TASK, 42),
+        Column("owners", HEADER_OWNERS, 22),
+    ]
+    if catalogue.has_deadlines:
+        cols.append(Column("deadline", HEADER_DEADLINE, 10))
+    cols += [Column("entry", entry_header(catalogue), 66), Column("count", HEADER_COUNT, 7)]
+    return tuple(cols)
+
+
+def column_index(catalogue: Catalogue, key: str) -> int:
+    """0-based index of the column ``key`` (e.g. ``"entry"``)."""
+    return next(i for i, col in enumerate(columns(catalogue)) if col.key == key)
+
+
+def entry_cells(catalogue: Catalogue, task_count: int) -> str:
+    """The range of 完成情况 cells, e.g. ``F5:F47``."""
+    col = column_index(catalogue, "entry")
+    first = xl_rowcol_to_cell(FIRST_DATA_ROW - 1, col)
+    last = xl_rowcol_to_cell(FIRST_DATA_ROW - 2 + task_count, col)
+    return f"{first}:{last}"
+
+
+class TemplateError(RuntimeError):
+    """xlsxwriter rejected something we asked of it: a bug in this module, not bad input."""
+
+
+# ---------------------------------------------------------------------------
+# Text measurement for row heights.  Neither Excel nor LibreOffice grows a row for
+# wrapped text reliably, so heights are computed: a CJK character is two width units
+# (one body-font digit is one), everything else one.
+# ---------------------------------------------------------------------------
+
+BODY_PT = 11
+HEADER_PT = 12
+TITLE_PT = 18
+LINE_FACTOR = 1.45  # line height / font size of the CJK fonts at hand
+CELL_PADDING = 1.5  # width units lost to the cell's inner margins
+
+
+@lru_cache(maxsize=4096)
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1
+
+
+@lru_cache(maxsize=8192)
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapped cell ``width`` units wide."""
+    usable = max(width - CELL_PADDING, 2)
+    lines, used = 1, 0
+    for ch in text:
+        if ch == "\n":
+            lines, used = lines + 1, 0
+            continue
+        w = _char_width(ch)
+        if used + w > usable:
+            lines, used = lines + 1, 0
+        used += w
+    return lines
+
+
+def _height(lines: int, size: float) -> float:
+    return round(lines * size * LINE_FACTOR + 6, 1)
+
+
+# ---------------------------------------------------------------------------
+# 责任单位 as the unit reads it.
+# ---------------------------------------------------------------------------
+
+
+def owners_label(registry: Registry, task: Task, unit: str) -> str:
+    """e.g. ``市教育局（牵头）、市财政局`` or ``各职业学校、技工院校（含本单位）``.
+
+    Units are given their full names; groups stay as the table writes them, marked
+    when they include the receiving unit, so a school sees why the task is its own.
+    """
+    tokens = registry.parse(task.owners_text)
+    # A unit that owns the task without being named owns it through a group.
+    via_group = unit in task.owners and all(token.unit != unit for token in tokens)
+    parts: list[str] = []
+    for position, token in enumerate(tokens):
+        if token.group:
+            group = registry.group(token.group)
+            mine = via_group and (group.per_task or unit in registry.members(group))
+            parts.append(token.group + (OWN_MARK if mine else ""))
+        else:
+            name = token.unit or token.text
+            lead = position == 0 and name == task.lead and len(tokens) > 1
+            parts.append(name + (LEAD_MARK if lead else ""))
+    label = "、".join(parts)
+    written = squeeze(task.owners_text)
+    suffix = next((s for s in SUFFIXES if written.endswith(s)), "")
+    return label + suffix
+
+
+# ---------------------------------------------------------------------------
+# Formats: every one names its font, so nothing falls back to Calibri.
+# ---------------------------------------------------------------------------
+
+BODY_FONT = "仿宋_GB2312"
+HEADER_FONT = "黑体"
+TITLE_FONT = "方正小标宋简体"
+GB2312_CHARSET = 134  # tells Excel which script the font name is for
+ENTRY_FILL = "#FFF9DB"  # pale yellow: "type here"
+LOCKED_FILL = "#F2F2F2"
+OVER_FONT = "#C00000"
+OVER_FILL = "#FFD7D7"
+
+
+def _formats(book: xlsxwriter.Workbook) -> dict[str, xlsxwriter.format.Format]:
+    base = {"font_name": BODY_FONT, "font_size": BODY_PT, "font_charset": GB2312_CHARSET, "text_wrap": True}
+    grid = {**base, "border": 1, "valign": "vcenter"}
+    spec = {
+        "title": {**base, "font_name": TITLE_FONT, "font_size": TITLE_PT, "align": "center", "valign": "vcenter"},
+        "info": {**base, "valign": "vcenter"},
+        "note": {**base, "font_size": 10, "valign": "top"},
+        "header": {**grid, "font_name": HEADER_FONT, "font_size": HEADER_PT, "align": "center", "bg_color": "#D9E1F2"},
+        "center": {**grid, "align": "center", "bg_color": LOCKED_FILL},
+        "text": {**grid, "align": "left", "bg_color": LOCKED_FILL},
+        "entry": {**grid, "valign": "top", "locked": False, "bg_color": ENTRY_FILL, "num_format": "@"},
+        "count": {**grid, "align": "center", "bg_color": LOCKED_FILL, "num_format": "0"},
+        "over": {"font_color": OVER_FONT, "bg_color": OVER_FILL, "bold": True},
+        "guide_key": {**grid, "font_name": HEADER_FONT, "align": "center"},
+        "guide_value": {**grid, "align": "left"},
+        "plain": base,
+    }
+    return {name: book.add_format(props) for name, props in spec.items()}
+
+
+# ---------------------------------------------------------------------------
+# The workbook.
+# ---------------------------------------------------------------------------
+
+WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    # Catalogue text is data: never turn "=…" into a formula or "http…" into a link.
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "default_format_properties": {"font_name": BODY_FONT, "font_size": BODY_PT},
+}
+PROTECTION = {
+    "format_cells": False,
+    "format_columns": True,  # resizing columns and rows is allowed: long texts need it
+    "format_rows": True,
+    "insert_rows": False,
+    "delete_rows": False,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+}
+
+
+def write_template(
+    catalogue: Catalogue,
+    assignment: Assignment,
+    identity: Identity,
+    target: str | Path | BinaryIO,
+    *,
+    created: datetime | None = None,
+) -> None:
+    """Write the fill-in workbook of one unit to ``target`` (a path or a binary file).
+
+    Raises ``TemplateError`` when xlsxwriter refuses a call (our bug).
+    """
+    if isinstance(target, Path):
+        target = str(target)
+    with warnings.catch_warnings():
+        # xlsxwriter reports some refusals only as warnings (e.g. a validation
+        # message over Excel's limit is dropped): make them loud.
+        warnings.simplefilter("error")
+        try:
+            book = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
+            _Writer(book, catalogue, assignment, identity).write(created)
+            book.close()
+        except UserWarning as exc:
+            raise TemplateError(f"xlsxwriter: {exc}") from exc
+
+
+def _check(result: int | None, what: str) -> None:
+    if isinstance(result, int) and result < 0:
+        raise TemplateError(f"xlsxwriter refused {what} (return code {result})")
+
+
+class _Writer:
+    def __init__(self, book: xlsxwriter.Workbook, catalogue: Catalogue, assignment: Assignment, identity: Identity):
+        self.book = book
+        self.catalogue = catalogue
+        self.assignment = assignment
+        self.identity = identity
+        self.unit = assignment.unit.name
+        self.fmt = _formats(book)
+        self.cols = columns(catalogue)
+        self.col = {c.key: i for i, c in enumerate(self.cols)}
+
+    def write(self, created: datetime | None) -> None:
+        fill = self.book.add_worksheet(FILL_SHEET)
+        guide = self.book.add_worksheet(GUIDE_SHEET)
+        hidden = self.book.add_worksheet(identities.SHEET)
+        self._fill_sheet(fill)
+        self._guide_sheet(guide)
+        self._identity(hidden, created)
+        fill.activate()
+
+    # -- 填报表 ------------------------------------------------------------
+    def _fill_sheet(self, ws) -> None:
+        last_col = len(self.cols) - 1
+        for i, col in enumerate(self.cols):
+            _check(ws.set_column(i, i, col.width), "set_column")
+        self._heading(ws, last_col)
+        for i, col in enumerate(self.cols):
+            _check(ws.write_string(HEADER_ROW - 1, i, col.header, self.fmt["header"]), "header")
+        header_lines = max(wrapped_lines(c.header, c.width / HEADER_PT * BODY_PT) for c in self.cols)
+        _check(ws.set_row(HEADER_ROW - 1, _height(header_lines, HEADER_PT)), "header height")
+        heights = [self._task_row(ws, FIRST_DATA_ROW - 1 + i, task) for i, task in enumerate(self.assignment.tasks)]
+        self._sections(ws, heights)
+        self._entry_rules(ws)
+        self._print_setup(ws, last_col)
+        ws.protect("", PROTECTION)
+
+    def _heading(self, ws, last_col: int) -> None:
+        notice = self.catalogue.notice
+        title = f"{self.catalogue.title}（{self.unit}）"
+        _check(ws.merge_range(TITLE_ROW - 1, 0, TITLE_ROW - 1, last_col, title, self.fmt["title"]), "title")
+        total_width = sum(c.width for c in self.cols)
+        _check(ws.set_row(TITLE_ROW - 1, _height(wrapped_lines(title, total_width * BODY_PT / TITLE_PT), TITLE_PT)), "title")
+        info = [f"填报单位：{self.unit}", f"任务数：{len(self.assignment.tasks)} 项", f"字数要求：每项{self.catalogue.entry_label}不超过 {self.catalogue.limit} 字"]
+        if notice.deadline:
+            info.append(f"报送截止：{notice.deadline}")
+        info_text = "　　".join(info)
+        _check(ws.merge_range(INFO_ROW - 1, 0, INFO_ROW - 1, last_col, info_text, self.fmt["info"]), "info")
+        _check(ws.set_row(INFO_ROW - 1, _height(wrapped_lines(info_text, total_width), BODY_PT)), "info")
+        note = self._note()
+        _check(ws.merge_range(NOTE_ROW - 1, 0, NOTE_ROW - 1, last_col, note, self.fmt["note"]), "note")
+        _check(ws.set_row(NOTE_ROW - 1, _height(wrapped_lines(note, total_width * BODY_PT / 10), 10)), "note")
+
+    def _note(self) -> str:
+        label, limit = self.catalogue.entry_label, self.catalogue.limit
+        return (
+            f"填写说明：只在黄色的“{label}”栏填写，每项不超过 {limit} 字；计字规则：{wordcount.RULE}。"
+            f"“{HEADER_COUNT}”栏自动计数，超过 {limit} 字时该行变红，请删减。"
+            f"请勿改动任务内容，勿增删行、列或工作表。详见“{GUIDE_SHEET}”工作表。"
+        )
+
+    def _task_row(self, ws, row: int, task: Task) -> float:
+        """Write one task; return the height its own cells need (points)."""
+        fmt, col = self.fmt, self.col
+        registry = self._registry
+        owners = owners_label(registry, task, self.unit)
+        _check(ws.write_number(row, col["no"], task.no, fmt["center"]), "序号")
+        _check(ws.write_string(row, col["task"], task.text, fmt["text"]), "主要任务")
+        _check(ws.write_string(row, col["owners"], owners, fmt["text"]), "责任单位")
+        if "deadline" in col:
+            _check(ws.write_string(row, col["deadline"], task.deadline or "", fmt["center"]), "完成年限")
+        _check(ws.write_blank(row, col["entry"], None, fmt["entry"]), "完成情况")
+        entry = xl_rowcol_to_cell(row, col["entry"])
+        _check(ws.write_formula(row, col["count"], "=" + wordcount.excel_formula(entry), fmt["count"], 0), "字数")
+        lines = max(
+            wrapped_lines(task.text, self.cols[col["task"]].width),
+            wrapped_lines(owners, self.cols[col["owners"]].width),
+            # room for a full-length entry, plus a line of slack
+            wrapped_lines("字" * self.catalogue.limit, self.cols[col["entry"]].width) + 1,
+        )
+        return _height(lines, BODY_PT)
+
+    @property
+    def _registry(self) -> Registry:
+        registry = self.__dict__.get("_registry_cache")
+        if registry is None:
+            registry = self.__dict__["_registry_cache"] = Registry(self.catalogue.units, self.catalogue.groups)
+        return registry
+
+    def _sections(self, ws, heights: list[float]) -> None:
+        """Write 工程名称, merged over consecutive tasks of one section, then set heights."""
+        col = self.col["section"]
+        width = self.cols[col].width
+        tasks = self.assignment.tasks
+        start = 0
+        while start < len(tasks):
+            end = start
+            while end + 1 < len(tasks) and tasks[end + 1].section == tasks[start].section:
+                end += 1
+            title = tasks[start].section
+            first, last = FIRST_DATA_ROW - 1 + start, FIRST_DATA_ROW - 1 + end
+            if first == last:
+                _check(ws.write_string(first, col, title, self.fmt["center"]), "工程名称")
+            else:
+                _check(ws.merge_range(first, col, last, col, title, self.fmt["center"]), "工程名称")
+            # A merged cell's text must fit the rows together: stretch the last row.
+            need = _height(wrapped_lines(title, width), BODY_PT) - sum(heights[start : end + 1])
+            if need > 0:
+                heights[end] += need
+            start = end + 1
+        for i, height in enumerate(heights):
+            _check(ws.set_row(FIRST_DATA_ROW - 1 + i, height), "row height")
+
+    def _entry_rules(self, ws) -> None:
+        n = len(self.assignment.tasks)
+        if not n:
+            return
+        label, limit = self.catalogue.entry_label, self.catalogue.limit
+        col, count = self.col["entry"], self.col["count"]
+        first, last = FIRST_DATA_ROW - 1, FIRST_DATA_ROW - 2 + n
+        top_left = xl_rowcol_to_cell(first, col)
+        over = f"{wordcount.excel_formula(top_left)}>{limit}"
+        validation = {
+            "validate": "custom",
+            "value": f"={wordcount.excel_formula(top_left)}<={limit}",
+            "ignore_blank": True,
+            "input_title": f"填写{label}（不超过{limit}字）",
+            "input_message": f"请填写本单位该项任务的{label}，不超过{limit}字。计字：汉字、字母、数字、标点各计1字，空格和换行不计。右侧“字数”栏实时显示字数。",
+            "error_title": "超出字数限制",
+            "error_message": f"每项{label}不超过{limit}字（空格和换行不计）。请删减后重新输入；较长的内容可先在 Word 中改好再粘贴。",
+            "error_type": "stop",
+        }
+        _check(ws.data_validation(first, col, last, col, validation), "data_validation")
+        red = self.fmt["over"]
+        _check(ws.conditional_format(first, col, last, col, {"type": "formula", "criteria": "=" + over, "format": red}), "conditional_format")
+        _check(
+            ws.conditional_format(first, count, last, count, {"type": "cell", "criteria": ">", "value": limit, "format": red}),
+            "conditional_format",
+        )
+
+    def _print_setup(self, ws, last_col: int) -> None:
+        ws.set_paper(9)  # A4
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.6)
+        ws.center_horizontally()
+        ws.repeat_rows(HEADER_ROW - 1)
+        ws.set_footer("&C第 &P 页 共 &N 页")
+        last_row = max(HEADER_ROW, FIRST_DATA_ROW - 1 + len(self.assignment.tasks))
+        ws.print_area(0, 0, last_row - 1, last_col)
+        ws.freeze_panes(HEADER_ROW, 0)
+
+    # -- 填报说明 ----------------------------------------------------------
+    def guide_rows(self) -> list[tuple[str, str]]:
+        cat, notice = self.catalogue, self.catalogue.notice
+        label, limit = cat.entry_label, cat.limit
+        rows = [
+            ("通知", notice.title),
+            ("发文单位", notice.issuer),
+            ("填报单位", self.unit),
+            ("填报期间", notice.period),
+            ("填报内容", f"本单位负责的 {len(self.assignment.tasks)} 项任务的{label}，每项一格，写在“{FILL_SHEET}”工作表的黄色单元格中。"),
+            ("字数要求", f"每项不超过 {limit} 字。“{HEADER_COUNT}”栏自动计数，超过时该行变红，请删减后再报送。"),
+            ("计字规则", wordcount.RULE + "。汇总时按同一规则核查字数。"),
+            (
+                "注意事项",
+                "1. 只填写“完成情况”栏，请勿改动序号、工程名称、主要任务、责任单位；\n"
+                "2. 请勿增删行、列或工作表，勿改动工作表名称；\n"
+                "3. 本表已设保护（无密码），仅为防止误改；可调整行高、列宽；\n"
+                "4. 用 Excel 或 WPS 填写后直接保存为 .xlsx，文件名保留本单位名称；\n"
+                "5. 某项暂无进展的，也请如实简要说明。",
+            ),
+            ("报送截止", notice.deadline),
+            ("报送方式", notice.how_to_return),
+            ("联系人", notice.contact),
+            ("联系电话", notice.phone),
+            ("电子邮箱", notice.email),
+        ]
+        return [(key, value) for key, value in rows if value]
+
+    def _guide_sheet(self, ws) -> None:
+        widths = (14, 90)
+        ws.set_column(0, 0, widths[0])
+        ws.set_column(1, 1, widths[1])
+        title = f"{self.catalogue.attachment}填报说明"
+        _check(ws.merge_range(0, 0, 0, 1, title, self.fmt["title"]), "guide title")
+        _check(ws.set_row(0, _height(1, TITLE_PT)), "guide title")
+        for row, (key, value) in enumerate(self.guide_rows(), start=1):
+            _check(ws.write_string(row, 0, key, self.fmt["guide_key"]), "guide key")
+            _check(ws.write_string(row, 1, value, self.fmt["guide_value"]), "guide value")
+            _check(ws.set_row(row, _height(wrapped_lines(value, widths[1]), BODY_PT)), "guide height")
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.set_footer("&C第 &P 页 共 &N 页")
+        ws.protect("", PROTECTION)
+
+    # -- identity and document properties -----------------------------------
+    def _identity(self, ws, created: datetime | None) -> None:
+        for row, (key, value) in enumerate(identities.sheet_rows(self.identity)):
+            _check(ws.write_string(row, 0, key, self.fmt["plain"]), "identity key")
+            _check(ws.write_string(row, 1, value, self.fmt["plain"]), "identity value")
+        ws.hide()
+        ws.protect("", PROTECTION)
+        for name, value in identities.properties(self.identity).items():
+            _check(self.book.set_custom_property(name, value), f"custom property {name}")
+        _check(self.book.define_name(identities.DEFINED_NAME, identities.name_value(self.identity)), "defined name")
+        cat, notice = self.catalogue, self.catalogue.notice
+        properties = {
+            "title": f"{cat.title}（{self.unit}）",
+            "subject": notice.title or cat.title,
+            "author": notice.issuer or "wbtool",
+            "company": notice.issuer,
+            "category": f"{cat.attachment} 填报表",
+            "keywords": f"{cat.id}, {self.identity.batch}",
+            "comments": f"填报单位：{self.unit}；批次：{self.identity.batch}；只在“{cat.entry_label}”栏填写，每项不超过 {cat.limit} 字。",
+        }
+        if created is not None:
+            properties["created"] = created
+        self.book.set_properties(properties)
