@@ -48,7 +48,7 @@ def check(name_or_path: str) -> None:
         sys.exit(EXIT_CANNOT_RUN)
     console.print(_summary(catalogue))
     if findings:
-        render_findings(findings, title="检查结果")
+        render_findings(findings, title="检查结果", console=console)
     if not any(f.severity in (Severity.ERROR, Severity.WARNING) for f in findings):
         console.print("[green]未发现错误或警告。[/]")
     sys.exit(EXIT_BLOCKING if has_errors(findings) else EXIT_OK)
