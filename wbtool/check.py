@@ -467,6 +467,43 @@ def _missing_units(catalogue: Catalogue, reports: Iterable[FileReport]) -> list[
 
 
 # ---------------------------------------------------------------------------
+# 退回修改 workbooks
+# ---------------------------------------------------------------------------
+
+
+def markup_returns(paths: Sequence[str | Path], result: CheckResult, out_dir: str | Path) -> list[Path]:
+    """Write a 「退回修改」 workbook for every attributed file with errors or warnings.
+
+    The returns are collected again (cheap: no reading) to get at the bytes; the
+    inputs are only read.  Returns the paths written.
+    """
+    from .collect import collect
+    from .io.markup import target_name, write_markup
+
+    out_dir = Path(out_dir)
+    files = {file.display: file for file in collect([str(p) for p in paths]).files}
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        if f.file and f.severity is not Severity.INFO:
+            by_file[f.file].append(f)
+    written: list[Path] = []
+    taken: set[str] = set()
+    for report in result.files:
+        if report.role != "form" or report.unit is None or not by_file.get(report.file) or report.file not in files:
+            continue
+        file = files[report.file]
+        name = target_name(report.unit, file.name)
+        stem, number = name[: -len(".xlsx")], 2
+        while name in taken:
+            name, number = f"{stem}-{number}.xlsx", number + 1
+        taken.add(name)
+        target = out_dir / name
+        write_markup(file.read_bytes(), file.name, report.unit, by_file[report.file], target)
+        written.append(target)
+    return written
+
+
+# ---------------------------------------------------------------------------
 # assignments file
 # ---------------------------------------------------------------------------
 

@@ -1,0 +1,141 @@
+"""``wbtool check``: check what the units returned, without merging anything."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from ..check import check_returns, load_assignments, markup_returns, parse_assignments
+from ..identify import registry_for
+from ..model import CheckResult, Finding
+from ._common import (
+    EXIT_BLOCKING,
+    EXIT_CANNOT_RUN,
+    EXIT_OK,
+    catalog_option,
+    console,
+    err_console,
+    findings_table,
+    load_catalogue,
+    progress_bar,
+)
+
+FORMATS = ("table", "json", "csv")
+CSV_COLUMNS = ("code", "severity", "unit", "task", "file", "cell", "message", "text")
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True), metavar="路径…")
+@catalog_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="输出格式：table 表格（给人看）、json、csv（给 Excel 或脚本）。")
+@click.option("--password", metavar="密码", help="加密文件的打开密码（单位设了密码时用）。")
+@click.option("--assign", "assign", multiple=True, metavar="文件=单位", help="人工指定某个文件的报送单位，可重复；文件可写文件名、完整来源或通配符，如 \"*科技局*=市科技局\"。")
+@click.option("--assignments", "assignments_file", type=click.Path(exists=True, dir_okay=False), metavar="文件", help="批量指定报送单位的文件：YAML（文件: 单位）或每行“文件=单位”。")
+@click.option("--markup", "markup_dir", type=click.Path(file_okay=False), metavar="文件夹", help="为有问题的单位生成“退回修改”工作簿（问题单元格标色并批注），存入该文件夹。")
+def check(paths, catalog, fmt, password, assign, assignments_file, markup_dir) -> None:
+    """核查各单位交回的填报表：报送单位、任务对应、字数、漏填、错填。
+
+    PATH 可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
+    只读不改：输入文件不会被修改。有“错误”级问题时退出码为 1。
+    """
+    catalogue, _ = load_catalogue(catalog)
+    assignments = _assignments(assign, assignments_file, catalogue)
+    if markup_dir is not None:
+        _refuse_markup_inside_inputs(Path(markup_dir), paths)
+
+    with progress_bar("核查回收文件") as progress:
+        result = check_returns(list(paths), catalogue, password=password, assignments=assignments, progress=progress)
+
+    if fmt == "json":
+        click.echo(json.dumps([f.as_dict() for f in result.findings], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        sys.stdout.buffer.write(findings_csv(result.findings).encode("utf-8-sig"))
+    else:
+        _render_table(result)
+
+    if markup_dir is not None:
+        written = markup_returns(list(paths), result, Path(markup_dir))
+        err_console.print(f"已生成 {len(written)} 份“退回修改”工作簿：{markup_dir}")
+    sys.exit(EXIT_BLOCKING if result.has_errors else EXIT_OK)
+
+
+def _assignments(pairs, path, catalogue) -> dict[str, str]:
+    try:
+        assignments = load_assignments(path) if path else {}
+        assignments.update(parse_assignments(pairs))
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        err_console.print(f"[red]无法读取人工指定：{exc}[/]")
+        sys.exit(EXIT_CANNOT_RUN)
+    registry = registry_for(catalogue)
+    unknown = sorted({unit for unit in assignments.values() if registry.resolve(unit) is None})
+    if unknown:
+        err_console.print(f"[red]人工指定的单位不在名录中：{'、'.join(unknown)}。请用 wbtool units 查看单位全称。[/]")
+        sys.exit(EXIT_CANNOT_RUN)
+    return assignments
+
+
+def _refuse_markup_inside_inputs(out_dir: Path, paths) -> None:
+    target = out_dir.resolve()
+    for path in paths:
+        source = Path(path).resolve()
+        folder = source if source.is_dir() else source.parent
+        if target == folder or folder in target.parents:
+            err_console.print(f"[red]--markup 文件夹不能放在回收材料所在的文件夹“{folder}”里，以免下次核查把它当成报送文件；请换一个位置。[/]")
+            sys.exit(EXIT_CANNOT_RUN)
+
+
+def findings_csv(findings: list[Finding]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for f in findings:
+        writer.writerow({key: ("" if value is None else value) for key, value in f.as_dict().items()})
+    return buffer.getvalue()
+
+
+def summary_rows(result: CheckResult) -> list[tuple[str, str, int, int, int, int]]:
+    """(单位, 状态, 文件数, 应填, 已填, 问题数) for every unit that owns tasks."""
+    catalogue = result.catalogue
+    rows = []
+    for unit in catalogue.units:
+        owned = catalogue.tasks_of(unit.name)
+        if not owned:
+            continue
+        files = [r for r in result.files if r.unit == unit.name]
+        filled = {e.task for e in result.current_entries() if e.unit == unit.name}
+        problems = sum(1 for f in result.findings if f.unit == unit.name and f.code != "unit-missing")
+        status = "已报送" if files else "未报送"
+        rows.append((unit.name, status, len(files), len(owned), len(filled), problems))
+    return rows
+
+
+def _render_table(result: CheckResult) -> None:
+    table = Table(title="报送情况", header_style="bold")
+    for column in ("单位", "状态", "文件数", "应填", "已填", "问题数"):
+        table.add_column(column, justify="left" if column in ("单位", "状态") else "right")
+    for name, status, files, owned, filled, problems in summary_rows(result):
+        style = "" if status == "已报送" else "yellow"
+        table.add_row(name, f"[{style}]{status}[/]" if style else status, str(files), str(owned), str(filled), str(problems))
+    console.print(table)
+
+    unattributed = [r for r in result.files if r.unit is None and r.role in ("held", "unreadable")]
+    if unattributed:
+        console.print(f"另有 {len(unattributed)} 个文件无法归属或无法读取，见下表。")
+    shown = [f for f in result.findings if f.code != "unit-missing"]
+    if shown:
+        console.print(findings_table(shown, title="问题清单"))
+    missing = sum(1 for f in result.findings if f.code == "unit-missing")
+    errors = sum(1 for f in result.findings if f.severity.value == "error")
+    console.print(
+        f"共 {len(result.files)} 个文件，{len(result.current_entries())} 条完成情况；"
+        f"错误 {errors} 个，未报送单位 {missing} 个。"
+    )
+
+
+COMMANDS = [check]
