@@ -1,0 +1,221 @@
+"""Reading the master workbook back after the bureau edited it (python-calamine).
+
+Columns are found by their header text, rows by their 序号, so the sheet survives
+what people do to it in Excel or WPS: re-saving, inserting blank rows, sorting,
+moving the header down, adding their own columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Sequence
+
+from python_calamine import CalamineWorkbook
+
+from .. import wordcount
+from ..findings import CODES, finding
+from ..merge import FINDING_COLUMNS, UnitStatus
+from ..model import Catalogue, Finding, Severity
+from ..owners import squeeze
+from . import master_xlsx as layout
+
+HEADER_SEARCH_ROWS = 20  # the header is near the top; a title and a legend sit above it
+_SEVERITY_BY_LABEL = {s.label: s for s in Severity}
+
+
+@dataclass(frozen=True)
+class MasterRow:
+    no: int
+    entry: str  # 完成情况 as merged
+    final: str  # 定稿 as the bureau left it
+    cell: str  # where the 定稿 is, e.g. 附件2!G5
+
+
+@dataclass(frozen=True)
+class MasterEdits:
+    rows: tuple[MasterRow, ...]
+    units: tuple[UnitStatus, ...]
+    findings: tuple[Finding, ...]
+
+    def texts(self) -> dict[int, str]:
+        """Task number → the text to publish: 定稿 where present, else 完成情况."""
+        return {row.no: row.final or row.entry for row in self.rows}
+
+    def check_against(self, catalogue: Catalogue, file: str) -> list[Finding]:
+        """Rows the catalogue does not know, and catalogue tasks the sheet lost."""
+        known = {task.no for task in catalogue.tasks}
+        present = {row.no for row in self.rows}
+        problems = [
+            finding("task-unknown", f"汇总表第 {row.no} 项在任务清单“{catalogue.id}”中不存在：请确认用的是同一份任务清单（--catalog）。", task=row.no, file=file, cell=row.cell)
+            for row in self.rows
+            if row.no not in known
+        ]
+        problems += [
+            finding("row-missing", f"汇总表中找不到第 {no} 项任务的行：报告中该项将为空，请从原汇总表恢复该行。", task=no, file=file)
+            for no in sorted(known - present)
+        ]
+        return problems
+
+
+def read_master(path: str | Path, *, limit: int = 300) -> tuple[MasterEdits | None, list[Finding]]:
+    """The 定稿 texts, unit statuses and findings of a master workbook."""
+    file = str(path)
+    try:
+        book = CalamineWorkbook.from_path(file)
+        sheets = {squeeze(name): name for name in book.sheet_names}
+        if layout.SHEET_TABLE not in sheets:
+            return None, [_invalid(file, f"文件中没有“{layout.SHEET_TABLE}”工作表。")]
+        table = book.get_sheet_by_name(sheets[layout.SHEET_TABLE]).to_python(skip_empty_area=False)
+        units = _grid(book, sheets.get(layout.SHEET_UNITS))
+        listed = _grid(book, sheets.get(layout.SHEET_FINDINGS))
+    except Exception as exc:  # calamine raises its own error types for broken files
+        return None, [finding("file-unreadable", f"汇总表无法打开：{exc}。请确认文件未损坏、未加密，并另存为 xlsx 后重试。", file=file)]
+
+    rows, findings = _table_rows(table, sheets[layout.SHEET_TABLE], file, limit)
+    if rows is None:
+        return None, findings
+    edits = MasterEdits(rows=rows, units=_units(units), findings=_findings(listed))
+    return edits, findings
+
+
+def _invalid(file: str, why: str) -> Finding:
+    return finding("master-invalid", f"{why}请选择 wbtool merge 生成的汇总表（可在其中修改“定稿”栏）。", file=file)
+
+
+def _grid(book: CalamineWorkbook, name: str | None) -> list[list[Any]]:
+    if name is None:
+        return []
+    return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _header(grid: Sequence[Sequence[Any]], required: Sequence[str]) -> tuple[int, dict[str, int]] | None:
+    """The header row's index and column of each header text."""
+    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        columns = {}
+        for col, value in enumerate(row):
+            key = squeeze(_text(value))
+            columns.setdefault(key, col)
+        if all(name in columns for name in required):
+            return index, columns
+    return None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _number(value: Any) -> int | None:
+    try:
+        number = float(_text(value).strip())
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
+
+
+def _table_rows(grid, sheet: str, file: str, limit: int) -> tuple[tuple[MasterRow, ...] | None, list[Finding]]:
+    found = _header(grid, (layout.COL_NO, layout.COL_ENTRY, layout.COL_FINAL))
+    if found is None:
+        wanted = "、".join((layout.COL_NO, layout.COL_ENTRY, layout.COL_FINAL))
+        return None, [_invalid(file, f"“{sheet}”工作表中找不到表头（{wanted}）。")]
+    header, columns = found
+    no_col, entry_col, final_col = (columns[c] for c in (layout.COL_NO, layout.COL_ENTRY, layout.COL_FINAL))
+    rows: list[MasterRow] = []
+    findings: list[Finding] = []
+    for index, values in enumerate(grid[header + 1 :], start=header + 2):
+        cells = list(values) + [None] * (max(columns.values()) + 1 - len(values))
+        no = _number(cells[no_col])
+        if no is None:
+            continue  # blank rows, notes the bureau added below the table
+        final = _text(cells[final_col]).strip()
+        cell = f"{sheet}!{_column_letter(final_col)}{index}"
+        rows.append(MasterRow(no=no, entry=_text(cells[entry_col]).strip(), final=final, cell=cell))
+        words = wordcount.count(final)
+        if words > limit:
+            findings.append(
+                finding(
+                    "final-over-limit",
+                    f"第 {no} 项任务的定稿有 {words} 字，超过 {limit} 字：请在汇总表中压缩后重新生成报告。",
+                    task=no,
+                    file=file,
+                    cell=cell,
+                    text=final,
+                )
+            )
+    return tuple(sorted(rows, key=lambda r: r.no)), findings
+
+
+def _column_letter(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _units(grid) -> tuple[UnitStatus, ...]:
+    found = _header(grid, layout.UNIT_COLUMNS[:3])
+    if found is None:
+        return ()
+    header, columns = found
+
+    def get(cells, name):
+        col = columns.get(name)
+        return cells[col] if col is not None and col < len(cells) else None
+
+    statuses = []
+    for cells in grid[header + 1 :]:
+        unit = _text(get(cells, "单位")).strip()
+        if not unit:
+            continue
+        saved = get(cells, "报送时间")
+        files = tuple(line for line in _text(get(cells, "文件")).split("\n") if line.strip())
+        status = _text(get(cells, "状态")).strip()
+        statuses.append(
+            UnitStatus(
+                unit=unit,
+                kind=_text(get(cells, "类别")).strip(),
+                returned=status != "未报送",
+                files=files,
+                saved_at=saved if isinstance(saved, datetime) else None,
+                owned=_number(get(cells, "应填任务数")) or 0,
+                filled=_number(get(cells, "已填")) or 0,
+                errors=_number(get(cells, "错误数")) or 0,
+                warnings=_number(get(cells, "警告数")) or 0,
+            )
+        )
+    return tuple(statuses)
+
+
+def _findings(grid) -> tuple[Finding, ...]:
+    found = _header(grid, FINDING_COLUMNS[:2])
+    if found is None:
+        return ()
+    header, columns = found
+    result = []
+    for cells in grid[header + 1 :]:
+        values = {name: _text(cells[col]).strip() if col < len(cells) else "" for name, col in columns.items()}
+        code = values.get("代码", "")
+        if not code:
+            continue
+        known = CODES.get(code)
+        severity = _SEVERITY_BY_LABEL.get(values.get("级别", ""), known.severity if known else Severity.WARNING)
+        result.append(
+            Finding(
+                code=code,
+                severity=severity,
+                message=values.get("说明", ""),
+                unit=values.get("单位") or None,
+                task=_number(values.get("任务")),
+                file=values.get("文件") or None,
+                cell=values.get("位置") or None,
+                text=values.get("原文") or None,
+            )
+        )
+    return tuple(result)

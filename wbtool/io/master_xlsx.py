@@ -1,0 +1,406 @@
+"""Writing the master workbook (汇总表) with xlsxwriter.
+
+Four sheets: 附件2 (the official layout plus an editable 定稿 column), 报送情况 (one row
+per unit, who has not returned first, with a chart), 明细 (every entry, as an Excel
+table) and 问题清单 (every finding, with the full text of anything held back).
+
+Text from units is always written with ``write_string``: a unit that types
+``=1+1`` or a web address gets exactly that text back, never a formula or a link.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Sequence
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from .. import wordcount
+from ..atomic import atomic_path
+from ..merge import FINDING_COLUMNS, Master, TaskRow, UnitStatus, finding_cells
+
+# Sheet names and the headers ``master_read`` matches on: a public contract.
+SHEET_TABLE = "附件2"
+SHEET_UNITS = "报送情况"
+SHEET_DETAILS = "明细"
+SHEET_FINDINGS = "问题清单"
+
+COL_NO, COL_SECTION, COL_TASK, COL_OWNERS = "序号", "工程名称", "主要任务", "责任单位"
+COL_ENTRY, COL_WORDS, COL_FINAL, COL_FINAL_WORDS = "完成情况", "字数", "定稿", "定稿字数"
+COL_MISSING, COL_DEADLINE = "未填单位", "完成年限"
+UNIT_COLUMNS = ("单位", "类别", "状态", "报送时间", "文件", "应填任务数", "已填", "未填", "错误数", "警告数")
+DETAIL_COLUMNS = ("单位", "序号", "主要任务", "完成情况", "字数", "来源文件", "单元格", "保存时间", "是否被更正替代")
+
+BODY_FONT, HEADER_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "方正小标宋简体"
+BODY_SIZE = 11
+LINE_HEIGHT = 15.0  # points per wrapped line of 11 pt CJK text, leading included
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+EXCEL_CELL_LIMIT = 32_767
+
+FILL_OVER = "#FFC7CE"  # light red: over the limit, needs shortening in 定稿
+FILL_MISSING = "#FFF2CC"  # light yellow: an owner has not reported
+FILL_HEADER = "#D9E1F2"
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+class MasterWriteError(RuntimeError):
+    """xlsxwriter refused a write: a bug in this module, never a bad input."""
+
+
+def clean(text: str | None) -> str:
+    """Text Excel can store: no control characters but line breaks and tabs, no lone surrogates."""
+    if not text:
+        return ""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text[:EXCEL_CELL_LIMIT]
+
+
+# ---------------------------------------------------------------------------
+# Sizing wrapped Chinese text: xlsxwriter's autofit() underestimates CJK width.
+# ---------------------------------------------------------------------------
+
+
+def text_width(line: str) -> float:
+    """Width of ``line`` in Excel column units at 11 pt (a CJK character is about two)."""
+    return sum(2.1 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in line)
+
+
+def line_count(text: str, width: float) -> int:
+    usable = max(width - 1.0, 1.0)
+    return sum(max(1, math.ceil(text_width(line) / usable)) for line in text.split("\n"))
+
+
+def row_height(cells: Sequence[tuple[str, float]]) -> float:
+    lines = max((line_count(text, width) for text, width in cells if text), default=1)
+    return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 6)
+
+
+# ---------------------------------------------------------------------------
+
+
+class _Book:
+    """An xlsxwriter workbook whose every write is checked and whose formats are cached."""
+
+    def __init__(self, path: Path):
+        self.workbook = xlsxwriter.Workbook(
+            str(path),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "remove_timezone": True,
+                "default_format_properties": {"font_name": BODY_FONT, "font_size": BODY_SIZE},
+            },
+        )
+        self._formats: dict[tuple, Any] = {}
+
+    def fmt(self, **props):
+        key = tuple(sorted(props.items()))
+        if key not in self._formats:
+            base = {"font_name": BODY_FONT, "font_size": BODY_SIZE, "valign": "top", "text_wrap": True, "border": 1}
+            self._formats[key] = self.workbook.add_format({**base, **props})
+        return self._formats[key]
+
+    def header(self):
+        return self.fmt(font_name=HEADER_FONT, bold=False, align="center", valign="vcenter", bg_color=FILL_HEADER)
+
+
+def _check(code: int | None, what: str) -> None:
+    # xlsxwriter signals refused writes by return code, not exception.
+    if code not in (0, None):
+        raise MasterWriteError(f"xlsxwriter refused {what}: return code {code}")
+
+
+def _text(sheet, row: int, col: int, text: str | None, fmt) -> None:
+    _check(sheet.write_string(row, col, clean(text), fmt), f"text at {xl_rowcol_to_cell(row, col)}")
+
+
+def _number(sheet, row: int, col: int, value: float, fmt) -> None:
+    _check(sheet.write_number(row, col, value, fmt), f"number at {xl_rowcol_to_cell(row, col)}")
+
+
+def _time(sheet, row: int, col: int, moment: datetime | None, fmt, blank) -> None:
+    if moment is None:
+        _check(sheet.write_blank(row, col, None, blank), "blank time")
+        return
+    if moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)  # the bureau reads local time
+    _check(sheet.write_datetime(row, col, moment, fmt), f"time at {xl_rowcol_to_cell(row, col)}")
+
+
+def _print_setup(sheet, header_row: int) -> None:
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
+
+
+def _headers(book: _Book, sheet, row: int, columns: Sequence[str]) -> None:
+    for col, name in enumerate(columns):
+        _text(sheet, row, col, name, book.header())
+    sheet.set_row(row, 24)
+
+
+# ---------------------------------------------------------------------------
+# 附件2
+# ---------------------------------------------------------------------------
+
+
+def table_columns(master: Master) -> list[tuple[str, float]]:
+    columns = [
+        (COL_NO, 5.0),
+        (COL_SECTION, 14.0),
+        (COL_TASK, 30.0),
+        (COL_OWNERS, 14.0),
+        (COL_ENTRY, 48.0),
+        (COL_WORDS, 6.0),
+        (COL_FINAL, 48.0),
+        (COL_FINAL_WORDS, 7.0),
+        (COL_MISSING, 14.0),
+    ]
+    if master.catalogue.has_deadlines:
+        columns.append((COL_DEADLINE, 10.0))
+    return columns
+
+
+TITLE_ROW, LEGEND_ROW, HEADER_ROW = 0, 1, 2
+
+
+def legend(master: Master) -> str:
+    limit = master.catalogue.limit
+    return (
+        f"说明：红色底纹＝合并后的{master.catalogue.entry_label}超过 {limit} 字，请在“定稿”栏压缩；"
+        f"黄色底纹＝有责任单位未填报（见“未填单位”）。“定稿”栏可直接修改，超过 {limit} 字自动变红；"
+        f"改好后运行 wbtool report 本表 即可重新生成 Word 报告。字数规则：{wordcount.RULE}。"
+    )
+
+
+def _write_table_sheet(book: _Book, master: Master) -> None:
+    catalogue = master.catalogue
+    sheet = book.workbook.add_worksheet(SHEET_TABLE)
+    columns = table_columns(master)
+    index = {name: col for col, (name, _) in enumerate(columns)}
+    widths = [width for _, width in columns]
+    last = len(columns) - 1
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+
+    title = book.workbook.add_format(
+        {"font_name": TITLE_FONT, "font_size": 18, "align": "center", "valign": "vcenter", "text_wrap": True}
+    )
+    _check(sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last, "", title), "title merge")
+    _text(sheet, TITLE_ROW, 0, f"{catalogue.attachment}  {catalogue.title}", title)
+    sheet.set_row(TITLE_ROW, 40)
+    note = book.workbook.add_format({"font_name": BODY_FONT, "font_size": 10, "text_wrap": True, "valign": "vcenter"})
+    _check(sheet.merge_range(LEGEND_ROW, 0, LEGEND_ROW, last, "", note), "legend merge")
+    _text(sheet, LEGEND_ROW, 0, legend(master), note)
+    sheet.set_row(LEGEND_ROW, row_height([(legend(master), sum(widths) * 10 / BODY_SIZE)]))
+    _headers(book, sheet, HEADER_ROW, [name for name, _ in columns])
+
+    row = HEADER_ROW + 1
+    for section in catalogue.sections:
+        rows = [r for r in master.rows if r.task.section == section.title]
+        if not rows:
+            continue
+        first = row
+        for task_row in rows:
+            _write_task_row(book, sheet, row, task_row, index, widths)
+            row += 1
+        _section_cell(book, sheet, first, row - 1, index[COL_SECTION], section.title)
+    last_row = row - 1
+
+    if last_row > HEADER_ROW:
+        _final_formats(book, sheet, index, last_row, catalogue.limit)
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    _print_setup(sheet, HEADER_ROW)
+    sheet.print_area(0, 0, max(last_row, HEADER_ROW), last)
+    sheet.activate()
+
+
+def _section_cell(book: _Book, sheet, first: int, last: int, col: int, title: str) -> None:
+    fmt = book.fmt(valign="vcenter", align="center")
+    if last > first:
+        _check(sheet.merge_range(first, col, last, col, "", fmt), f"merge of {title}")
+    _text(sheet, first, col, title, fmt)
+
+
+def _write_task_row(book: _Book, sheet, row: int, task_row: TaskRow, index: dict[str, int], widths: list[float]) -> None:
+    task = task_row.task
+    over = {"bg_color": FILL_OVER} if task_row.over_limit else {}
+    missing = {"bg_color": FILL_MISSING} if task_row.missing else {}
+    centre = {"align": "center"}
+    _number(sheet, row, index[COL_NO], task.no, book.fmt(**centre))
+    _text(sheet, row, index[COL_TASK], task.text, book.fmt())
+    _text(sheet, row, index[COL_OWNERS], task.owners_text, book.fmt())
+    _text(sheet, row, index[COL_ENTRY], task_row.merged, book.fmt(**(over or missing)))
+    _number(sheet, row, index[COL_WORDS], task_row.words, book.fmt(**centre, **over))
+    _text(sheet, row, index[COL_FINAL], task_row.final, book.fmt())
+    final_cell = xl_rowcol_to_cell(row, index[COL_FINAL])
+    formula = "=" + wordcount.excel_formula(final_cell)
+    _check(
+        sheet.write_formula(row, index[COL_FINAL_WORDS], formula, book.fmt(**centre), wordcount.count(task_row.final)),
+        "定稿字数 formula",
+    )
+    _text(sheet, row, index[COL_MISSING], "、".join(task_row.missing), book.fmt(**missing))
+    if COL_DEADLINE in index:
+        _text(sheet, row, index[COL_DEADLINE], task.deadline, book.fmt(**centre))
+    texts = [
+        (task.text, widths[index[COL_TASK]]),
+        (task.owners_text, widths[index[COL_OWNERS]]),
+        (task_row.merged, widths[index[COL_ENTRY]]),
+        (task_row.final, widths[index[COL_FINAL]]),
+    ]
+    sheet.set_row(row, row_height(texts))
+
+
+def _final_formats(book: _Book, sheet, index: dict[str, int], last_row: int, limit: int) -> None:
+    """定稿 and its count turn red while the bureau edits past the limit."""
+    red = book.workbook.add_format({"bg_color": FILL_OVER, "font_color": "#9C0006"})
+    first = HEADER_ROW + 1
+    final_col, count_col = index[COL_FINAL], index[COL_FINAL_WORDS]
+    top_left = xl_rowcol_to_cell(first, final_col, row_abs=False, col_abs=True)
+    rule = {"type": "formula", "criteria": f"={wordcount.excel_formula(top_left)}>{limit}", "format": red}
+    _check(sheet.conditional_format(first, final_col, last_row, count_col, rule), "定稿 conditional format")
+
+
+# ---------------------------------------------------------------------------
+# 报送情况
+# ---------------------------------------------------------------------------
+
+UNIT_WIDTHS = (24, 9, 9, 17, 50, 10, 7, 7, 7, 7)
+
+
+def _write_units_sheet(book: _Book, master: Master) -> None:
+    sheet = book.workbook.add_worksheet(SHEET_UNITS)
+    for col, width in enumerate(UNIT_WIDTHS):
+        sheet.set_column(col, col, width)
+    _headers(book, sheet, 0, UNIT_COLUMNS)
+    time_fmt = book.fmt(num_format="yyyy-mm-dd hh:mm", align="center")
+    for row, status in enumerate(master.units, start=1):
+        _unit_row(book, sheet, row, status, time_fmt)
+    last = len(master.units)
+    sheet.autofilter(0, 0, max(last, 1), len(UNIT_COLUMNS) - 1)
+    sheet.freeze_panes(1, 1)
+    _print_setup(sheet, 0)
+    _progress_chart(book, sheet, master.units)
+
+
+def _unit_row(book: _Book, sheet, row: int, status: UnitStatus, time_fmt) -> None:
+    flag = {} if status.returned else {"bg_color": FILL_MISSING}
+    plain, centre = book.fmt(**flag), book.fmt(align="center", **flag)
+    files = "\n".join(status.files)
+    for col, text in enumerate((status.unit, status.kind, status.status)):
+        _text(sheet, row, col, text, plain if col == 0 else centre)
+    _time(sheet, row, 3, status.saved_at, time_fmt, centre)
+    _text(sheet, row, 4, files, plain)
+    for col, value in enumerate((status.owned, status.filled, status.missing, status.errors, status.warnings), start=5):
+        _number(sheet, row, col, value, centre)
+    sheet.set_row(row, row_height([(status.unit, UNIT_WIDTHS[0]), (files, UNIT_WIDTHS[4])]))
+
+
+def _progress_chart(book: _Book, sheet, units: Sequence[UnitStatus]) -> None:
+    """A pie of 已报送 / 部分报送 / 未报送, fed by a small summary beside the list."""
+    col = len(UNIT_COLUMNS) + 1
+    _text(sheet, 0, col, "状态", book.header())
+    _text(sheet, 0, col + 1, "单位数", book.header())
+    sheet.set_column(col, col + 1, 9)
+    states = ("已报送", "部分报送", "未报送")
+    for row, state in enumerate(states, start=1):
+        _text(sheet, row, col, state, book.fmt())
+        _number(sheet, row, col + 1, sum(u.status == state for u in units), book.fmt(align="center"))
+    chart = book.workbook.add_chart({"type": "pie"})
+    chart.add_series(
+        {
+            "name": "报送进度",
+            "categories": [SHEET_UNITS, 1, col, len(states), col],
+            "values": [SHEET_UNITS, 1, col + 1, len(states), col + 1],
+            "data_labels": {"value": True, "category": True},
+            "points": [{"fill": {"color": "#70AD47"}}, {"fill": {"color": "#FFC000"}}, {"fill": {"color": "#C00000"}}],
+        }
+    )
+    chart.set_title({"name": "报送进度（单位数）", "name_font": {"name": HEADER_FONT, "size": 12}})
+    chart.set_legend({"position": "bottom", "font": {"name": BODY_FONT}})
+    _check(sheet.insert_chart(len(states) + 2, col, chart), "progress chart")
+
+
+# ---------------------------------------------------------------------------
+# 明细 and 问题清单
+# ---------------------------------------------------------------------------
+
+DETAIL_WIDTHS = (22, 6, 24, 60, 6, 36, 14, 17, 10)
+TASK_SHORT = 24
+
+
+def short(text: str, size: int = TASK_SHORT) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _write_details_sheet(book: _Book, master: Master) -> None:
+    sheet = book.workbook.add_worksheet(SHEET_DETAILS)
+    for col, width in enumerate(DETAIL_WIDTHS):
+        sheet.set_column(col, col, width)
+    rows = max(len(master.details), 1)  # an Excel table needs one data row
+    columns = [{"header": name, "header_format": book.header()} for name in DETAIL_COLUMNS]
+    _check(sheet.add_table(0, 0, rows, len(DETAIL_COLUMNS) - 1, {"columns": columns, "name": "明细表", "style": "Table Style Light 9"}), "明细 table")
+    plain, centre = book.fmt(), book.fmt(align="center")
+    time_fmt = book.fmt(num_format="yyyy-mm-dd hh:mm", align="center")
+    for row, entry in enumerate(master.details, start=1):
+        task = master.catalogue.task(entry.task)
+        _text(sheet, row, 0, entry.unit, plain)
+        _number(sheet, row, 1, entry.task, centre)
+        _text(sheet, row, 2, short(task.text) if task else "", plain)
+        _text(sheet, row, 3, entry.text, plain)
+        _number(sheet, row, 4, wordcount.count(entry.text), centre)
+        _text(sheet, row, 5, entry.file, plain)
+        _text(sheet, row, 6, entry.cell, plain)
+        _time(sheet, row, 7, entry.saved_at, time_fmt, centre)
+        _text(sheet, row, 8, "是" if entry.superseded else "否", centre)
+        sheet.set_row(row, row_height([(entry.text, DETAIL_WIDTHS[3]), (entry.file, DETAIL_WIDTHS[5])]))
+    sheet.freeze_panes(1, 0)
+    _print_setup(sheet, 0)
+
+
+FINDING_WIDTHS = (6, 18, 20, 6, 30, 14, 50, 50)
+
+
+def _write_findings_sheet(book: _Book, master: Master) -> None:
+    sheet = book.workbook.add_worksheet(SHEET_FINDINGS)
+    for col, width in enumerate(FINDING_WIDTHS):
+        sheet.set_column(col, col, width)
+    _headers(book, sheet, 0, FINDING_COLUMNS)
+    plain, centre = book.fmt(), book.fmt(align="center")
+    error = book.fmt(align="center", font_color="#C00000")
+    for row, f in enumerate(master.findings, start=1):
+        cells = finding_cells(f)
+        for col, text in enumerate(cells):
+            fmt = (error if f.severity.value == "error" else centre) if col in (0, 3) else plain
+            _text(sheet, row, col, text, fmt)
+        sheet.set_row(row, row_height([(cells[6], FINDING_WIDTHS[6]), (cells[7], FINDING_WIDTHS[7]), (cells[4], FINDING_WIDTHS[4])]))
+    sheet.autofilter(0, 0, max(len(master.findings), 1), len(FINDING_COLUMNS) - 1)
+    sheet.freeze_panes(1, 0)
+    _print_setup(sheet, 0)
+
+
+# ---------------------------------------------------------------------------
+
+
+def write_master(master: Master, path: str | Path) -> Path:
+    """Write the master workbook to ``path`` atomically; returns ``path``."""
+    path = Path(path)
+    with atomic_path(path) as temp:
+        book = _Book(temp)
+        _write_table_sheet(book, master)
+        _write_units_sheet(book, master)
+        _write_details_sheet(book, master)
+        _write_findings_sheet(book, master)
+        book.workbook.set_properties({"title": master.catalogue.title, "subject": "任务完成情况汇总", "created": master.made_at})
+        book.workbook.close()
+    return path

@@ -1,0 +1,277 @@
+"""Writing the report as a Word document laid out by GB/T 9704-2012 (python-docx).
+
+A4 portrait body (margins 37/35/28/26 mm, 仿宋_GB2312 三号 on a fixed 28.95 pt line:
+22 lines of 28 characters), then the 附件2 table in a landscape section.  Page
+numbers "— N —" in 四号宋体, odd pages right and even pages left, in every section.
+
+python-docx sets only the Latin font with ``font.name``; Chinese text takes the
+East Asian font (w:eastAsia), so it is set explicitly on every style and run.  It
+has no page-number API either: the PAGE field is written as raw field characters.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from ..atomic import atomic_path
+from ..report import BODY, H1, H2, H3, Report
+
+FANGSONG, HEITI, KAITI, SONGTI, XIAOBIAOSONG = "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体", "方正小标宋简体"
+BODY_PT = 16  # 三号
+TITLE_PT = 22  # 二号
+PAGE_NUMBER_PT = 14  # 四号
+TABLE_PT = 10.5  # 五号
+LINE_PT = 28.95  # (297 − 37 − 35) mm / 22 lines
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+
+# name → (font, size, alignment, first-line indent in characters, line spacing)
+STYLES = {
+    "公文正文": (FANGSONG, BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, LINE_PT),
+    "公文标题": (XIAOBIAOSONG, TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER, 0, 35),
+    "一级标题": (HEITI, BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, LINE_PT),
+    "二级标题": (KAITI, BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, LINE_PT),
+    "三级标题": (FANGSONG, BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, LINE_PT),
+    "附件标识": (HEITI, BODY_PT, WD_ALIGN_PARAGRAPH.LEFT, 0, LINE_PT),
+    "表格标题": (XIAOBIAOSONG, 18, WD_ALIGN_PARAGRAPH.CENTER, 0, 32),
+    "表头文字": (HEITI, TABLE_PT, WD_ALIGN_PARAGRAPH.CENTER, 0, 15),
+    "表格文字": (FANGSONG, TABLE_PT, WD_ALIGN_PARAGRAPH.LEFT, 0, 15),
+    "页码": (SONGTI, PAGE_NUMBER_PT, WD_ALIGN_PARAGRAPH.RIGHT, 0, None),
+}
+# Styles off the body's 22-line grid: snapped to it, small table text would take a
+# full 28.95 pt line per line of text.
+OFF_GRID = ("公文标题", "表格标题", "表头文字", "表格文字", "页码")
+LEVEL_STYLE = {BODY: "公文正文", H1: "一级标题", H2: "二级标题", H3: "三级标题"}
+
+# 附件2 table columns (header, width in mm); landscape text width is 297 − 28 − 26 = 243 mm.
+TABLE_COLUMNS = (("序号", 11), ("工程名称", 30), ("主要任务", 58), ("责任单位", 28), ("完成情况", 116))
+DEADLINE_COLUMN = ("完成年限", 16)
+
+
+def set_east_asian(rpr_owner, font: str) -> None:
+    """Set the Latin and East Asian font of a style."""
+    rpr_owner.font.name = font
+    rpr_owner.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+
+
+def _run(paragraph, text: str, font: str, size: float | None = None):
+    run = paragraph.add_run(text)
+    run.font.name = font
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    if size:
+        run.font.size = Pt(size)
+    return run
+
+
+def _define_styles(document) -> None:
+    styles = document.styles
+    normal = styles["Normal"]
+    set_east_asian(normal, FANGSONG)
+    normal.font.size = Pt(BODY_PT)
+    for name, (font, size, align, indent, line) in STYLES.items():
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        set_east_asian(style, font)
+        style.font.size = Pt(size)
+        fmt = style.paragraph_format
+        fmt.alignment = align
+        fmt.first_line_indent = Pt(size * indent) if indent else Pt(0)
+        fmt.space_before = fmt.space_after = Pt(0)
+        if line:
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = Pt(line)
+        fmt.widow_control = False
+        if name in OFF_GRID:
+            snap = OxmlElement("w:snapToGrid")
+            snap.set(qn("w:val"), "0")
+            style.element.get_or_add_pPr().append(snap)
+
+
+def _paragraph(container, text: str, style: str):
+    font, size = STYLES[style][0], STYLES[style][1]
+    paragraph = container.add_paragraph(style=style)
+    if text:
+        _run(paragraph, text, font, size)
+    return paragraph
+
+
+# ---------------------------------------------------------------------------
+# Page setup and page numbers
+# ---------------------------------------------------------------------------
+
+
+def _page(section, landscape: bool) -> None:
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    section.top_margin = Mm(MARGINS_MM["top"])
+    section.bottom_margin = Mm(MARGINS_MM["bottom"])
+    section.left_margin = Mm(MARGINS_MM["left"])
+    section.right_margin = Mm(MARGINS_MM["right"])
+    # The page number's top sits 7 mm below the text block (GB/T 9704 §7.5).
+    section.footer_distance = Mm(MARGINS_MM["bottom"] - 7 - 6)
+    section.header_distance = Mm(15)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
+
+
+def _field(paragraph, instruction: str, shown: str) -> None:
+    """A Word field (PAGE …): begin, instruction, separate, cached result, end."""
+    font, size = STYLES["页码"][0], STYLES["页码"][1]
+
+    def char(kind: str):
+        run = _run(paragraph, "", font, size)
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run._element.append(element)
+
+    char("begin")
+    run = _run(paragraph, "", font, size)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._element.append(instr)
+    char("separate")
+    _run(paragraph, shown, font, size)
+    char("end")
+
+
+def _page_number(footer, odd: bool) -> None:
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    paragraph.style = "页码"
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+    # 一字 from the edge of the text block, on the outer side.
+    if odd:
+        paragraph.paragraph_format.right_indent = Pt(PAGE_NUMBER_PT)
+    else:
+        paragraph.paragraph_format.left_indent = Pt(PAGE_NUMBER_PT)
+    font, size = STYLES["页码"][0], STYLES["页码"][1]
+    _run(paragraph, "— ", font, size)
+    _field(paragraph, "PAGE", "1")
+    _run(paragraph, " —", font, size)
+
+
+def _footers(section) -> None:
+    _page_number(section.footer, odd=True)
+    _page_number(section.even_page_footer, odd=False)
+
+
+# ---------------------------------------------------------------------------
+# The 附件2 table
+# ---------------------------------------------------------------------------
+
+
+def _columns(report: Report) -> list[tuple[str, int]]:
+    columns = list(TABLE_COLUMNS)
+    if report.has_deadlines:
+        # Room for 完成年限 comes out of 完成情况.
+        columns[-1] = (columns[-1][0], columns[-1][1] - DEADLINE_COLUMN[1])
+        columns.append(DEADLINE_COLUMN)
+    return [(report.entry_label if name == "完成情况" else name, width) for name, width in columns]
+
+
+def _cell_text(cell, text: str, style: str) -> None:
+    lines = text.split("\n") if text else [""]
+    first = cell.paragraphs[0]
+    first.style = style
+    font, size = STYLES[style][0], STYLES[style][1]
+    if lines[0]:
+        _run(first, lines[0], font, size)
+    for line in lines[1:]:
+        if line.strip():  # blank separator lines would only waste table height
+            _run(cell.add_paragraph(style=style), line, font, size)
+
+
+def _repeat_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    trpr.append(header)
+
+
+def _table(document, report: Report) -> None:
+    columns = _columns(report)
+    table = document.add_table(rows=1 + len(report.rows), cols=len(columns))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    rows = table.rows
+    for col, (name, width) in enumerate(columns):
+        table.columns[col].width = Mm(width)
+    header_cells = rows[0].cells
+    for col, (name, width) in enumerate(columns):
+        header_cells[col].width = Mm(width)
+        header_cells[col].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _cell_text(header_cells[col], name, "表头文字")
+    _repeat_header(rows[0])
+
+    section_cells: dict[str, list] = {}
+    for index, item in enumerate(report.rows, start=1):
+        cells = rows[index].cells
+        values = [str(item.no), item.section, item.task, item.owners, item.text]
+        if report.has_deadlines:
+            values.append(item.deadline or "")
+        for col, ((_, width), value) in enumerate(zip(columns, values)):
+            cells[col].width = Mm(width)
+            if col == 1:
+                continue  # 工程名称 is written once, into the merged cell
+            _cell_text(cells[col], value, "表格文字")
+        cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        section_cells.setdefault(item.section, []).append(cells[1])
+    for title, cells in section_cells.items():
+        merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
+        merged.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _cell_text(merged, title, "表格文字")
+        merged.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+# ---------------------------------------------------------------------------
+
+
+def build_document(report: Report):
+    document = Document()
+    _define_styles(document)
+    document.settings.odd_and_even_pages_header_footer = True
+    body = document.sections[0]
+    _page(body, landscape=False)
+    _footers(body)
+
+    _paragraph(document, report.title, "公文标题")
+    _paragraph(document, "", "公文正文")  # one blank line under the title
+    for block in report.blocks:
+        _paragraph(document, block.text, LEVEL_STYLE[block.level])
+    _paragraph(document, "", "公文正文")
+    dated = _paragraph(document, f"{report.dated.year}年{report.dated.month}月{report.dated.day}日", "公文正文")
+    dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    dated.paragraph_format.right_indent = Pt(BODY_PT * 4)  # 成文日期右空四字
+
+    attachment = document.add_section(WD_SECTION.NEW_PAGE)
+    _page(attachment, landscape=True)
+    _footers(attachment)
+    _paragraph(document, report.attachment, "附件标识")
+    _paragraph(document, report.table_title, "表格标题")
+    _paragraph(document, "", "表格文字")
+    _table(document, report)
+    return document
+
+
+def write_report_docx(report: Report, path: str | Path) -> Path:
+    """Write ``report`` to ``path`` atomically; returns ``path``."""
+    path = Path(path)
+    document = build_document(report)
+    with atomic_path(path) as temp:
+        document.save(str(temp))
+    return path

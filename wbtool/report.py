@@ -1,0 +1,194 @@
+"""The Word report (报告) as plain data, and the second round trip.
+
+``build_report`` turns a view of the master — task texts, unit statuses, findings —
+into paragraphs and the 附件2 table.  ``merge`` feeds it the freshly built master;
+``report_from_master`` feeds it the master workbook after the bureau edited the
+定稿 column.  One builder, so both reports read the same.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from . import wordcount
+from .findings import CODES, finding
+from .merge import UnitStatus
+from .model import Catalogue, Finding, Severity
+
+H1, H2, H3, BODY = 1, 2, 3, 0  # 一、 （一） 1. and plain paragraphs
+NUMERALS = "一二三四五六七八九十"
+MAX_UNITS_NAMED = 12  # past this a list of unit names stops being read
+
+
+@dataclass(frozen=True)
+class MasterView:
+    """What the report needs from a master, whichever way it was obtained."""
+
+    catalogue: Catalogue
+    texts: Mapping[int, str]  # task number → 定稿, or the merged 完成情况 when no 定稿
+    units: Sequence[UnitStatus]
+    findings: Sequence[Finding]
+
+
+@dataclass(frozen=True)
+class Block:
+    level: int  # H1 / H2 / H3 / BODY
+    text: str
+
+
+@dataclass(frozen=True)
+class TableRow:
+    no: int
+    section: str
+    task: str
+    owners: str
+    text: str
+    deadline: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    blocks: tuple[Block, ...]
+    attachment: str  # 附件2
+    table_title: str
+    rows: tuple[TableRow, ...]
+    entry_label: str = "完成情况"
+    has_deadlines: bool = False
+    dated: date = field(default_factory=date.today)
+
+
+def build_report(view: MasterView, *, today: date | None = None) -> Report:
+    catalogue = view.catalogue
+    blocks = [Block(BODY, _opening(catalogue))]
+    blocks += _submission_part(view)
+    blocks += _tasks_part(view)
+    blocks += _issues_part(view)
+    blocks.append(Block(BODY, f"附件：{catalogue.title}"))
+    rows = tuple(
+        TableRow(task.no, task.section, task.text, task.owners_text, view.texts.get(task.no, ""), task.deadline)
+        for task in catalogue.tasks
+    )
+    return Report(
+        title=f"关于{catalogue.title}的报告",
+        blocks=tuple(blocks),
+        attachment=catalogue.attachment,
+        table_title=catalogue.title,
+        rows=rows,
+        entry_label=catalogue.entry_label,
+        has_deadlines=catalogue.has_deadlines,
+        dated=today or date.today(),
+    )
+
+
+def _opening(catalogue: Catalogue) -> str:
+    source = f"根据《{catalogue.notice.title}》要求，" if catalogue.notice.title else ""
+    return f"{source}现将{catalogue.title}汇总情况报告如下。"
+
+
+def _names(units: Sequence[str]) -> str:
+    if len(units) <= MAX_UNITS_NAMED:
+        return "、".join(units)
+    return "、".join(units[:MAX_UNITS_NAMED]) + f"等 {len(units)} 个单位"
+
+
+def _submission_part(view: MasterView) -> list[Block]:
+    units = view.units
+    returned = [u for u in units if u.returned]
+    partial = [u for u in returned if u.missing > 0]
+    absent = [u.unit for u in units if not u.returned]
+    blocks = [
+        Block(H1, "一、报送情况"),
+        Block(
+            BODY,
+            f"本次应报送单位 {len(units)} 个，已报送 {len(returned)} 个"
+            + (f"（其中 {len(partial)} 个单位部分任务未填写）" if partial else "")
+            + f"，未报送 {len(absent)} 个。",
+        ),
+    ]
+    blocks.append(Block(BODY, f"未报送单位：{_names(absent)}。" if absent else "所有单位均已报送。"))
+    if partial:
+        listed = [f"{u.unit}（未填 {u.missing} 项）" for u in partial]
+        blocks.append(Block(BODY, f"部分任务未填写的单位：{_names(listed)}。"))
+    corrected = list(dict.fromkeys(f.unit for f in view.findings if f.code == "superseded" and f.unit))
+    if corrected:
+        blocks.append(Block(BODY, f"报送了更正版本的单位：{_names(corrected)}，均以最后报送的版本为准。"))
+    else:
+        blocks.append(Block(BODY, "本次未收到更正版本。"))
+    return blocks
+
+
+def _tasks_part(view: MasterView) -> list[Block]:
+    catalogue = view.catalogue
+    tasks = catalogue.tasks
+    filled = [t for t in tasks if view.texts.get(t.no, "").strip()]
+    text = (
+        f"{catalogue.attachment}所列 {len(tasks)} 项任务中，{len(filled)} 项已有{catalogue.entry_label}，"
+        f"{len(tasks) - len(filled)} 项尚无单位填报。各项任务{catalogue.entry_label}见{catalogue.attachment}，"
+        f"每项不超过 {catalogue.limit} 字。"
+    )
+    return [Block(H1, "二、任务完成情况"), Block(BODY, text)]
+
+
+def _issues_part(view: MasterView) -> list[Block]:
+    catalogue = view.catalogue
+    blocks = [Block(H1, "三、需关注的问题")]
+    long_tasks = [no for no, text in sorted(view.texts.items()) if wordcount.count(text) > catalogue.limit]
+    serious = [f for f in view.findings if f.severity is not Severity.INFO]
+    number = 0
+    if long_tasks:
+        number += 1
+        listed = "、".join(str(no) for no in long_tasks)
+        blocks.append(
+            Block(H3, f"{number}. 第 {listed} 项任务的文字超过 {catalogue.limit} 字，需在汇总表“定稿”栏压缩后重新生成本报告。")
+        )
+    by_code: dict[str, list[Finding]] = {}
+    for f in serious:
+        by_code.setdefault(f.code, []).append(f)
+    order = sorted(by_code.items(), key=lambda item: (item[1][0].severity is not Severity.ERROR, -len(item[1])))
+    for code, items in order:
+        number += 1
+        title = CODES[code].title if code in CODES else code
+        units = list(dict.fromkeys(f.unit for f in items if f.unit))
+        where = f"，涉及{_names(units)}" if units else ""
+        blocks.append(Block(H3, f"{number}. {title}（{items[0].severity.label}）{len(items)} 处{where}。"))
+    if number == 0:
+        blocks.append(Block(BODY, "未发现需要处理的问题。"))
+    infos = len(view.findings) - len(serious)
+    tail = f"另有提示 {infos} 条。" if infos else ""
+    blocks.append(Block(BODY, f"{tail}逐条明细见汇总表“问题清单”。"))
+    blocks.append(Block(BODY, f"字数计算规则：{wordcount.RULE}。"))
+    return blocks
+
+
+# ---------------------------------------------------------------------------
+
+
+def write_report(report: Report, path: str | Path) -> Path:
+    from .io.report_docx import write_report_docx
+
+    return write_report_docx(report, path)
+
+
+def report_from_master(
+    master_path: str | Path, out_path: str | Path, *, catalogue: Catalogue
+) -> tuple[Path | None, list[Finding]]:
+    """Regenerate the Word report from a (possibly edited) master workbook.
+
+    Returns the report's path, or ``None`` when the master could not be used; the
+    findings say what needs attention (e.g. ``final-over-limit``).
+    """
+    from .io.master_read import read_master
+
+    if Path(out_path).resolve() == Path(master_path).resolve():
+        return None, [finding("master-invalid", "报告不能覆盖汇总表本身：请给报告另起一个文件名。", file=str(out_path))]
+    edits, findings = read_master(master_path, limit=catalogue.limit)
+    if edits is None:
+        return None, findings
+    findings += edits.check_against(catalogue, str(master_path))
+    view = MasterView(catalogue=catalogue, texts=edits.texts(), units=edits.units, findings=edits.findings)
+    return write_report(build_report(view), out_path), findings
