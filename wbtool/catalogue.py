@@ -19,6 +19,8 @@ from .owners import Registry, squeeze
 
 DEFAULT = "wuxi-2022"
 FILENAME = "catalogue.yaml"
+# libyaml parses a catalogue about eight times faster; every command loads one.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def shipped_dir() -> Path:
@@ -48,7 +50,7 @@ def load(name_or_path: str | Path | None = None) -> tuple[Catalogue | None, list
     path = locate(name_or_path)
     try:
         with open(path, encoding="utf-8") as handle:
-            raw = yaml.safe_load(handle)
+            raw = yaml.load(handle, Loader=_YAML_LOADER)
     except FileNotFoundError:
         names = "、".join(available())
         return None, [_invalid(path, f"找不到任务清单“{name_or_path}”。可用的内置清单：{names}；或给出 YAML 文件路径。")]
