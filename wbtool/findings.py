@@ -58,7 +58,6 @@ CODES: dict[str, Code] = {
     "unit-missing": Code(W, "未报送", "单位有任务但没有报送任何材料。"),
     "final-over-limit": Code(E, "定稿超出字数", "汇总表“定稿”一栏超过规定字数。"),
     "master-invalid": Code(E, "汇总表无法使用", "文件不是 wbtool 生成的汇总表，或缺少“附件2”工作表及其表头。"),
-    "master-invalid": Code(E, "汇总表无法使用", "文件不是 wbtool 生成的汇总表，或缺少“附件2”工作表及其表头。"),
     # --- writing outputs ---------------------------------------------------------
     "output-other-batch": Code(E, "输出文件夹有其他批次", "输出文件夹里已有另一批次的填报表清单；为免两批混在一起，不写入。"),
     "output-batch-replaced": Code(W, "覆盖了其他批次", "按要求覆盖了另一批次的清单；该批次未重新生成的旧文件仍在文件夹中。"),
