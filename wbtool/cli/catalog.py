@@ -11,7 +11,7 @@ from rich.table import Table
 
 from .. import catalogue as catalogues
 from ..findings import has_errors
-from ..model import Catalogue, Severity
+from ..model import Catalogue, Finding, Severity
 from ..units import UnitLoad, number_ranges, unit_loads
 from ._common import (
     EXIT_BLOCKING,
@@ -49,9 +49,18 @@ def check(name_or_path: str) -> None:
     console.print(_summary(catalogue))
     if findings:
         render_findings(findings, title="检查结果", console=console)
-    if not any(f.severity in (Severity.ERROR, Severity.WARNING) for f in findings):
-        console.print("[green]未发现错误或警告。[/]")
+    console.print(_verdict(findings))
     sys.exit(EXIT_BLOCKING if has_errors(findings) else EXIT_OK)
+
+
+def _verdict(findings: list[Finding]) -> str:
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    if errors:
+        return f"[bold red]有 {errors} 个错误、{warnings} 个警告：请按说明修改清单后重新检查。[/]"
+    if warnings:
+        return f"[yellow]没有错误，有 {warnings} 个警告：清单可以使用，建议按说明修改。[/]"
+    return "[green]未发现错误或警告，清单可以使用。[/]"
 
 
 def _summary(catalogue: Catalogue) -> Table:
