@@ -58,7 +58,7 @@ class Task:
     section: str
     owners_text: str  # 责任单位 exactly as the official table writes it
     owners: tuple[str, ...]  # resolved unit names, in the table's order
-    lead: str | None  # 牵头单位: the first unit named individually, if any
+    lead: str | None  # 牵头单位: the first owner, when it names one unit (not a group)
     deadline: str | None = None  # 完成年限 (only some catalogues have it)
 
 

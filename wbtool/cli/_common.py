@@ -46,7 +46,8 @@ def load_catalogue(name_or_path: str) -> tuple[Catalogue, list[Finding]]:
 def findings_table(findings: Iterable[Finding], title: str | None = None) -> Table:
     table = Table(title=title, show_lines=False, header_style="bold", expand=False)
     for column in ("级别", "代码", "单位", "任务", "文件 / 位置", "说明"):
-        table.add_column(column, overflow="fold")
+        # Codes are what users search for and filter on: never split one over two lines.
+        table.add_column(column, overflow="fold", no_wrap=column in ("级别", "代码", "任务"))
     for f in findings:
         where = " ".join(part for part in (f.file, f.cell) if part)
         table.add_row(
