@@ -83,8 +83,8 @@ def read(folder: str | Path) -> Manifest | None:
     path = Path(folder) / JSON_NAME
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # no manifest; a folder that cannot be one fails later, on writing
     except (OSError, UnicodeDecodeError) as exc:
         raise ManifestError(str(exc)) from exc
     return from_json(text)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
 from .. import identity as identities
 from .. import wordcount
@@ -85,11 +85,9 @@ def column_index(catalogue: Catalogue, key: str) -> int:
 
 
 def entry_cells(catalogue: Catalogue, task_count: int) -> str:
-    """The range of 完成情况 cells, e.g. ``F5:F47``."""
+    """The range of 完成情况 cells as Excel writes it: ``E5:E47``, or ``E5`` for one task."""
     col = column_index(catalogue, "entry")
-    first = xl_rowcol_to_cell(FIRST_DATA_ROW - 1, col)
-    last = xl_rowcol_to_cell(FIRST_DATA_ROW - 2 + task_count, col)
-    return f"{first}:{last}"
+    return xl_range(FIRST_DATA_ROW - 1, col, FIRST_DATA_ROW - 2 + task_count, col)
 
 
 class TemplateError(RuntimeError):
