@@ -1,0 +1,238 @@
+"""Gathering every file the units sent back: folders, zips and saved emails.
+
+``collect`` turns the paths the bureau points at into a flat list of
+``ReturnedFile``s, each with the chain of containers it came out of.  Containers
+are opened in memory and never extracted; what cannot be used safely becomes a
+finding.  Which file is a form and which a 工作总结 is not decided here: every
+leaf file is returned, only system litter is dropped.
+
+Times: ``modified_at`` and ``sent_at`` are always time-zone aware.  File system
+times and zip entry times (which carry no zone) are taken as this computer's local
+time; email dates keep the zone their Date header gives.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable
+
+from .findings import finding
+from .io.archive import ArchiveLimits, Budget, read_zip
+from .io.mail import read_mail
+from .model import ORIGIN_SEPARATOR, Finding, ReturnedFile
+
+Progress = Callable[[int, int], None]
+
+ZIP_SUFFIXES = frozenset({".zip", ".zipx"})
+MAIL_SUFFIXES = frozenset({".eml"})
+# Archives the standard library cannot open.  They are reported, not passed on:
+# no reader could do anything with them either.
+UNSUPPORTED_ARCHIVE_SUFFIXES = frozenset({".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".cab", ".arj", ".lzh"})
+
+# Files operating systems and office programs leave beside real documents.
+_LITTER_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+_LITTER_PREFIXES = ("~$", "._", ".~lock.")  # Office and WPS lock files, macOS resource forks, LibreOffice locks
+_LITTER_FOLDERS = frozenset({"__MACOSX"})
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Everything found among the returns, in a stable order."""
+
+    files: tuple[ReturnedFile, ...]
+    findings: tuple[Finding, ...]
+
+
+def collect(
+    paths: Iterable[str | Path],
+    *,
+    progress: Progress | None = None,
+    limits: ArchiveLimits | None = None,
+) -> Collection:
+    """Every returned file under ``paths`` (folders, files, zips, .eml).
+
+    Files are sorted by their origin display.  ``progress(done, total)`` is called
+    after each file found on disk (a zip or an email counts as one).
+    """
+    collector = _Collector(limits or ArchiveLimits())
+    on_disk = [item for path in paths for item in collector.walk(path)]
+    for done, (origin, path) in enumerate(on_disk, start=1):
+        collector.take_from_disk(origin, path)
+        if progress is not None:
+            progress(done, len(on_disk))
+    return Collection(
+        files=tuple(sorted(collector.files, key=lambda file: file.display)),
+        findings=tuple(collector.findings),
+    )
+
+
+def is_litter(path: str) -> bool:
+    """True for files nobody sent on purpose: __MACOSX/, .DS_Store, ~$ lock files …"""
+    parts = PurePosixPath(path.replace("\\", "/")).parts
+    if any(part in _LITTER_FOLDERS for part in parts[:-1]):
+        return True
+    name = parts[-1] if parts else ""
+    return name.lower() in _LITTER_NAMES or name.startswith(_LITTER_PREFIXES)
+
+
+@dataclass(frozen=True)
+class _Carrier:
+    """What the containers around a file pass down to it."""
+
+    budget: Budget
+    depth: int = 0  # how many containers enclose the file
+    sender: str | None = None
+    sent_at: datetime | None = None
+
+
+class _Collector:
+    def __init__(self, limits: ArchiveLimits) -> None:
+        self.limits = limits
+        self.files: list[ReturnedFile] = []
+        self.findings: list[Finding] = []
+        self._seen: set[tuple[int, int]] = set()
+
+    def note(self, code: str, message: str, origin: tuple[str, ...]) -> None:
+        self.findings.append(finding(code, message, file=ORIGIN_SEPARATOR.join(origin)))
+
+    # --- the file system -------------------------------------------------
+
+    def walk(self, argument: str | Path) -> list[tuple[tuple[str, ...], Path]]:
+        """The files under one path argument, each with its origin, in name order."""
+        path = Path(argument)
+        given = os.fspath(argument)
+        if not path.exists():
+            message = f"路径“{given}”不存在。请检查路径是否写对，或文件是否已移走。"
+            self.note("file-unreadable", message, (given,))
+            return []
+        if not path.is_dir():
+            return [] if is_litter(path.name) else [((given,), path)]
+        # An explicitly named folder is followed even if it is a link; links inside are not.
+        return self._walk_folder(path, path.name or path.resolve().name)
+
+    def _walk_folder(self, folder: Path, label: str) -> list[tuple[tuple[str, ...], Path]]:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            message = f"文件夹“{label}”无法打开（没有读取权限或已被移走）。请检查权限后重试。"
+            self.note("file-unreadable", message, (label,))
+            return []
+        found: list[tuple[tuple[str, ...], Path]] = []
+        for entry in entries:
+            relative = f"{label}/{entry.name}"
+            if entry.is_symlink():
+                message = "这是一个链接（快捷方式），为安全起见不跟随读取。请把它指向的文件本身复制到回收文件夹。"
+                self.note("file-symlink", message, (relative,))
+            elif entry.is_dir(follow_symlinks=False):
+                if entry.name not in _LITTER_FOLDERS:
+                    found.extend(self._walk_folder(Path(entry.path), relative))
+            elif entry.is_file(follow_symlinks=False):
+                if not is_litter(entry.name):
+                    found.append(((relative,), Path(entry.path)))
+            else:
+                self.note("file-unreadable", "这不是普通文件（设备或管道文件），已跳过。", (relative,))
+        return found
+
+    def take_from_disk(self, origin: tuple[str, ...], path: Path) -> None:
+        try:
+            status = path.stat()
+        except OSError:
+            self.note("file-unreadable", "文件无法访问（没有读取权限或已被移走）。请检查后重试。", origin)
+            return
+        if (status.st_dev, status.st_ino) in self._seen:
+            return  # named twice among the arguments: one file, one entry
+        self._seen.add((status.st_dev, status.st_ino))
+        if status.st_size == 0:
+            self.note("file-empty", _EMPTY_FILE, origin)
+            return
+        suffix = path.suffix.lower()
+        carrier = _Carrier(budget=Budget(self.limits), depth=1)
+        if suffix in ZIP_SUFFIXES:
+            self._open_zip(origin, path, carrier)
+        elif suffix in MAIL_SUFFIXES:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                self.note("file-unreadable", "文件无法读取（没有读取权限或已被移走）。请检查后重试。", origin)
+                return
+            self._open_mail(origin, data, carrier)
+        elif suffix in UNSUPPORTED_ARCHIVE_SUFFIXES:
+            self.note("archive-unsupported", _unsupported_archive(suffix), origin)
+        else:
+            modified = datetime.fromtimestamp(status.st_mtime).astimezone()
+            self.files.append(ReturnedFile(origin=origin, path=str(path), modified_at=modified))
+
+    # --- containers --------------------------------------------------------
+
+    def _take_member(
+        self, origin: tuple[str, ...], data: bytes, modified_at: datetime | None, carrier: _Carrier, *, is_mail: bool = False
+    ) -> None:
+        """A file that came out of a zip or an email."""
+        if not data:
+            self.note("file-empty", _EMPTY_FILE, origin)
+            return
+        suffix = PurePosixPath(origin[-1]).suffix.lower()
+        if is_mail or suffix in MAIL_SUFFIXES or suffix in ZIP_SUFFIXES:
+            if carrier.depth >= self.limits.max_depth:
+                message = (
+                    f"压缩包或邮件嵌套超过 {self.limits.max_depth} 层，内层未读取。"
+                    "请单位把文件直接放在一个 zip 压缩包里重发。"
+                )
+                self.note("archive-unsafe", message, origin)
+                return
+            inner = replace(carrier, depth=carrier.depth + 1)
+            if is_mail or suffix in MAIL_SUFFIXES:
+                self._open_mail(origin, data, inner)
+            else:
+                self._open_zip(origin, data, inner)
+        elif suffix in UNSUPPORTED_ARCHIVE_SUFFIXES:
+            self.note("archive-unsupported", _unsupported_archive(suffix), origin)
+        else:
+            self.files.append(
+                ReturnedFile(
+                    origin=origin,
+                    data=data,
+                    sender=carrier.sender,
+                    sent_at=carrier.sent_at,
+                    modified_at=modified_at,
+                )
+            )
+
+    def _open_zip(self, origin: tuple[str, ...], source: Path | bytes, carrier: _Carrier) -> None:
+        where = ORIGIN_SEPARATOR.join(origin)
+        contents = read_zip(source, where, limits=self.limits, budget=carrier.budget, wanted=_wanted)
+        self.findings.extend(contents.findings)
+        if not contents.members and not contents.findings:
+            self.note("file-empty", "压缩包里没有任何文件。请单位确认后把要报送的文件打包重发。", origin)
+        for member in contents.members:
+            self._take_member((*origin, member.name), member.data, member.modified_at, carrier)
+
+    def _open_mail(self, origin: tuple[str, ...], data: bytes, carrier: _Carrier) -> None:
+        mail, findings = read_mail(data, ORIGIN_SEPARATOR.join(origin))
+        self.findings.extend(findings)
+        if mail is None:
+            return
+        if not mail.attachments:
+            self.note("file-empty", "邮件中没有附件。请单位把填报表作为附件重新发送。", origin)
+        # Everything inside carries this message's sender; an attached (forwarded)
+        # message passes on its own, which names the unit rather than the forwarder.
+        inner = replace(carrier, sender=mail.sender or carrier.sender, sent_at=mail.sent_at or carrier.sent_at)
+        for attachment in mail.attachments:
+            self._take_member((*origin, attachment.name), attachment.data, None, inner, is_mail=attachment.is_message)
+
+
+def _wanted(name: str) -> bool:
+    return not is_litter(name)
+
+
+_EMPTY_FILE = "文件是空的（0 字节），可能是发错了文件或保存失败。请单位重新发送。"
+
+
+def _unsupported_archive(suffix: str) -> str:
+    return (
+        f"{suffix} 格式的压缩包无法读取（本工具只读取 zip）。"
+        "请单位改用 zip 格式重新打包后重发，或手工解压后把文件放入回收文件夹。"
+    )

@@ -1,0 +1,223 @@
+"""Reading saved emails (.eml): who sent them, when, and what was attached.
+
+The message is parsed with ``email.policy.default``.  Attachment names get a
+second look, because Chinese mail clients name attachments every way there is:
+RFC 2047 words (``=?GBK?B?…?=``) inside a quoted parameter, RFC 2231 parameters
+(``filename*=GBK''%CA%D0…``) split over continuations, a declared GB2312 that is
+really GBK, or raw 8-bit GBK bytes.  The library's decoded value is not enough for
+all of these (it mis-joins multi-byte characters split over RFC 2231 continuations,
+and reads GB2312 strictly), so the raw header is decoded here with GB18030, the
+superset of all three Chinese charsets.
+"""
+
+from __future__ import annotations
+
+import email
+import email.header
+import email.policy
+import email.utils
+import mimetypes
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import EmailMessage, Message
+
+from ..findings import finding
+from ..model import Finding
+from .archive import decode_unlabelled
+
+# Charsets that are all subsets of GB18030: decoding with it never fails on bytes
+# a sender labelled with any of them, and reads the characters GB2312 lacks.
+_CHINESE = {"gb2312", "gbk", "gb18030", "cp936", "x-gbk", "euc-cn", "x-euc-cn", "csgb2312", "ms936", "936"}
+
+# Headers that every real message has at least one of.
+_MESSAGE_HEADERS = ("from", "to", "date", "subject", "message-id", "mime-version", "content-type", "received")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    data: bytes
+    is_message: bool = False  # an attached email (message/rfc822), as .eml bytes
+
+
+@dataclass(frozen=True)
+class Mail:
+    sender: str | None  # the From address, lower case
+    sent_at: datetime | None  # the Date header, aware
+    subject: str
+    attachments: tuple[Attachment, ...]
+
+
+def read_mail(data: bytes, where: str) -> tuple[Mail | None, tuple[Finding, ...]]:
+    """The sender, date and attachments of one saved email.
+
+    ``where`` is the origin display of the .eml, used in findings.  A file that is
+    not an email gives ``None`` and a ``file-unreadable`` finding.
+    """
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        if not any(key.lower() in _MESSAGE_HEADERS for key in message.keys()):
+            raise ValueError("no message headers")
+        mail = Mail(
+            sender=_sender(message),
+            sent_at=_sent_at(message),
+            subject=_header_text(message, "Subject"),
+            attachments=tuple(_attachments(message)),
+        )
+    except (ValueError, LookupError, TypeError, AttributeError, RecursionError) as error:
+        return None, (_unreadable(where, error),)
+    return mail, ()
+
+
+def _unreadable(where: str, error: Exception) -> Finding:
+    message = (
+        "文件扩展名是 .eml，但无法按邮件读取（不是邮件原文，或已损坏）。"
+        "请在邮箱中把该邮件重新“另存为 .eml”，或直接把邮件附件保存到回收文件夹。"
+    )
+    return finding("file-unreadable", message, file=where)
+
+
+def _sender(message: EmailMessage) -> str | None:
+    header = message.get("From")
+    if header is None:
+        return None
+    try:
+        addresses = header.addresses
+    except (AttributeError, ValueError, IndexError):
+        addresses = ()
+    for address in addresses:
+        if address.addr_spec and "@" in address.addr_spec:
+            return address.addr_spec.strip().lower()
+    _, spec = email.utils.parseaddr(str(header))
+    return spec.strip().lower() or None
+
+
+def _sent_at(message: EmailMessage) -> datetime | None:
+    header = message.get("Date")
+    if header is None:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(str(header))
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None
+    # "-0000" means "time zone unknown" (RFC 5322); the clock it shows is UTC.
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def _header_text(message: EmailMessage, name: str) -> str:
+    try:
+        return str(message.get(name) or "").strip()
+    except (ValueError, LookupError):
+        return ""
+
+
+# ---------------------------------------------------------------------------
+# Attachments
+# ---------------------------------------------------------------------------
+
+
+def _attachments(message: EmailMessage):
+    """Every named part, in message order, descending through multiparts."""
+    unnamed = 0
+    for part in _leaves(message):
+        name = attachment_name(part)
+        content_type = part.get_content_type()
+        if content_type == "message/rfc822":
+            yield _attached_message(part, name)
+            continue
+        if name is None:
+            if not _is_nameless_attachment(part):
+                continue  # the body text, or an inline picture in it
+            unnamed += 1
+            name = f"未命名附件{unnamed}{mimetypes.guess_extension(content_type) or ''}"
+        yield Attachment(name=name, data=part.get_payload(decode=True) or b"")
+
+
+def _leaves(part: EmailMessage):
+    if part.is_multipart() and part.get_content_maintype() == "multipart":
+        for child in part.iter_parts():
+            yield from _leaves(child)
+    else:
+        yield part
+
+
+def _attached_message(part: EmailMessage, name: str | None) -> Attachment:
+    payload = part.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else None
+    if isinstance(inner, Message):
+        data = inner.as_bytes(policy=email.policy.default)
+        subject = _header_text(inner, "Subject")
+    else:
+        data = part.get_payload(decode=True) or b""
+        subject = ""
+    if not name:
+        name = f"{_safe(subject) or '附件邮件'}.eml"
+    return Attachment(name=name, data=data, is_message=True)
+
+
+def _is_nameless_attachment(part: EmailMessage) -> bool:
+    """A part without a name that still carries a file (not body text or a picture)."""
+    if part.get_content_disposition() == "attachment":
+        return True
+    return part.get_content_maintype() == "application"
+
+
+def attachment_name(part: Message) -> str | None:
+    """The attachment's file name, decoded, without any folder part; None if unnamed."""
+    for header, param in (("content-disposition", "filename"), ("content-type", "name")):
+        raw = _raw_header(part, header)
+        if raw is None:
+            continue
+        value = _raw_param(raw, header, param)
+        if value is None:
+            continue
+        name = _safe(_decode_param(value))
+        if name:
+            return name
+    return None
+
+
+def _raw_header(part: Message, header: str) -> str | None:
+    for key, value in part.raw_items():
+        if key.lower() == header:
+            return value
+    return None
+
+
+def _raw_param(raw: str, header: str, param: str):
+    """The parameter as the compat32 parser leaves it: str, or (charset, lang, bytes-as-latin-1)."""
+    holder = Message(policy=email.policy.compat32)
+    holder[header] = raw
+    return holder.get_param(param, header=header)
+
+
+def _decode_param(value) -> str:
+    if isinstance(value, tuple):  # RFC 2231: the bytes were kept as latin-1 text
+        charset, _, text = value
+        return decode_bytes(text.encode("latin-1", "surrogateescape"), charset)
+    if "=?" in value:  # RFC 2047 words where they do not belong, as clients do
+        return "".join(
+            decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk
+            for chunk, charset in email.header.decode_header(value)
+        )
+    # Raw 8-bit bytes in the header come back as surrogate escapes.
+    return decode_unlabelled(value.encode("utf-8", "surrogateescape"))
+
+
+def decode_bytes(raw: bytes, charset: str | None) -> str:
+    """Text from bytes labelled ``charset``, trusting the label only as far as it holds."""
+    label = (charset or "").strip().lower()
+    tries = ["gb18030"] if label in _CHINESE else [label] if label else []
+    tries += ["utf-8", "gb18030"]
+    for encoding in tries:
+        try:
+            return raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return raw.decode("gb18030", "replace")
+
+
+def _safe(name: str) -> str:
+    """The last path component, stripped: some clients send C:\\Users\\…\\附件2.xlsx."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(char for char in name if char >= " " and char != "\x7f").strip()
