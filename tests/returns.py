@@ -275,3 +275,29 @@ def word_table(catalogue: Catalogue, rows: Iterable[tuple[int, str]], target: Pa
     target.parent.mkdir(parents=True, exist_ok=True)
     document.save(target)
     return target
+
+
+def set_saved_at(path: Path, when: datetime, target: Path | None = None) -> Path:
+    """Set the document's own "last saved" time (docProps/core.xml dcterms:modified)."""
+    import re
+
+    stamp = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    source = zipfile.ZipFile(path)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
+            out.writestr(info, data)
+    target = _target(path, target)
+    target.write_bytes(buffer.getvalue())
+    return target
+
+
+def add_macro_part(path: Path, target: Path) -> Path:
+    """The workbook with a (dummy) VBA project inside, as a macro-enabled save leaves it."""
+    shutil.copyfile(path, target)
+    with zipfile.ZipFile(target, "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not a real project")
+    return target

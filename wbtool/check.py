@@ -409,7 +409,7 @@ def check_returns(
     from .collect import collect
     from .pool import read_all
 
-    collection = collect([str(p) for p in paths])
+    collection = collect([str(p) for p in paths], progress=progress)
     results = read_all(collection.files, password=password, progress=progress)
     return check_read(collection.files, results, catalogue, assignments=assignments, extra=collection.findings)
 
@@ -429,13 +429,16 @@ def check_read(
     order: dict[str, tuple] = {}
     for file, result in zip(files, results):
         form = result.form if result.role == "form" else None
-        findings.extend(f for f in result.findings if not (form and form.has_macros and f.code == "macro-present"))
         if result.role != "form" or form is None:
             unit = identify(file, None, catalogue, assignments=assignments or {}).unit if result.role == "attachment" else None
+            findings.extend(_attributed(result.findings, unit))
             reports.append(FileReport(file=file.display, unit=unit, role=result.role, sender=file.sender))
             continue
         who = identify(file, form, catalogue, assignments=assignments or {})
-        findings.extend(who.findings)
+        findings.extend(_attributed(who.findings, who.unit))
+        # check_form reports macros itself, with the unit; keep the reader's note only for held files.
+        reader_findings = [f for f in result.findings if not (who.unit and form.has_macros and f.code == "macro-present")]
+        findings.extend(_attributed(reader_findings, who.unit))
         if who.unit is None:
             code = "unit-conflict" if any(f.code == "unit-conflict" for f in who.findings) else "unit-unknown"
             findings.extend(held_rows(form, file, code))
@@ -451,6 +454,11 @@ def check_read(
     findings.extend(_missing_units(catalogue, reports))
     entries.sort(key=lambda e: (e.unit, e.task, e.superseded is False, order.get(e.file, ())))
     return CheckResult(catalogue=catalogue, files=tuple(reports), entries=tuple(entries), findings=tuple(sort_findings(findings)))
+
+
+def _attributed(findings: Iterable[Finding], unit: str | None) -> list[Finding]:
+    """The reader's findings about a file, tied to the unit that sent it once that is known."""
+    return [replace(f, unit=unit) if unit and f.unit is None else f for f in findings]
 
 
 def _missing_units(catalogue: Catalogue, reports: Iterable[FileReport]) -> list[Finding]:
