@@ -93,7 +93,7 @@ class Master:
 class MergeResult:
     master: Master
     outputs: tuple[Path, ...]  # master workbook, report, findings.json, findings.csv
-    findings: tuple[Finding, ...]  # the check's findings plus the report's
+    findings: tuple[Finding, ...]
 
     @property
     def has_errors(self) -> bool:
@@ -238,11 +238,10 @@ def merge(
     result = check_returns(paths, catalogue, password=password, assignments=assignments, progress=progress)
     master = build_master(result)
     master_xlsx.write_master(master, targets["master"])
-    report_findings = write_report(build_report(master_view(master)), targets["report"])
-    findings = (*master.findings, *report_findings)
-    write_bytes(targets["json"], findings_json(findings, catalogue))
-    write_bytes(targets["csv"], findings_csv(findings))
-    return MergeResult(master=master, outputs=tuple(targets.values()), findings=tuple(findings))
+    write_report(build_report(master_view(master)), targets["report"])
+    write_bytes(targets["json"], findings_json(master.findings, catalogue))
+    write_bytes(targets["csv"], findings_csv(master.findings))
+    return MergeResult(master=master, outputs=tuple(targets.values()), findings=master.findings)
 
 
 def master_view(master: Master):

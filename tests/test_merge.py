@@ -1,0 +1,317 @@
+"""The master workbook: built from hand-made check results, read with openpyxl."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from wbtool import wordcount
+from wbtool.cli import main
+from wbtool.findings import finding
+from wbtool.io import master_xlsx
+from wbtool.io.master_xlsx import FILL_MISSING, FILL_OVER, write_master
+from wbtool.merge import MergeRefused, build_master, merge, refuse_unsafe_output
+from wbtool.model import CheckResult, Entry, FileReport
+
+SAVED = datetime(2023, 1, 10, 9, 30)
+HELD_BACK = "这是一段超过字数而被退回的完整原文。" * 20
+
+
+def entry(unit: str, task: int, text: str, *, superseded: bool = False, saved: datetime = SAVED) -> Entry:
+    return Entry(unit, task, text, file=f"回收/{unit}.xlsx", cell=f"填报表!E{task + 3}", saved_at=saved, superseded=superseded)
+
+
+def shared_task(catalogue):
+    """A task with at least two named owners, for attribution tests."""
+    return next(t for t in catalogue.tasks if len(t.owners) >= 2)
+
+
+def sample_result(catalogue) -> CheckResult:
+    """A small batch: one shared task reported by both owners (out of order), one over
+    the limit, one with a formula-looking and a control-character text, one correction."""
+    shared = shared_task(catalogue)
+    lead, second = shared.owners[0], shared.owners[1]
+    single = [t for t in catalogue.tasks if len(t.owners) == 1]
+    edu = single[0].owners[0]
+    entries = [
+        entry(second, shared.no, "第二单位的完成情况。"),
+        entry(lead, shared.no, "牵头单位的完成情况。"),
+        entry(single[0].owners[0], single[0].no, "=1+1"),
+        entry(single[1].owners[0], single[1].no, "开头\x07响铃\x00结束，见 http://example.com"),
+        entry(single[2].owners[0], single[2].no, "长" * (catalogue.limit + 5)),
+        entry(single[3].owners[0], single[3].no, "更正前的旧文字。", superseded=True, saved=datetime(2023, 1, 5)),
+        entry(single[3].owners[0], single[3].no, "更正后的新文字。"),
+    ]
+    units = list(dict.fromkeys(e.unit for e in entries))
+    files = tuple(FileReport(f"回收/{u}.xlsx", u, "form", saved_at=SAVED) for u in units)
+    findings = (
+        finding("over-limit", "超过字数。", unit=edu, task=single[0].no, file="回收/x.xlsx", cell="填报表!E5", text=HELD_BACK),
+        finding("superseded", "已被更正。", unit=single[3].owners[0], task=single[3].no),
+        finding("unit-missing", "未报送。", unit="市税务局"),
+    )
+    return CheckResult(catalogue=catalogue, files=files, entries=tuple(entries), findings=findings)
+
+
+@pytest.fixture(scope="module")
+def result(wuxi):
+    return sample_result(wuxi)
+
+
+@pytest.fixture(scope="module")
+def master_path(result, tmp_path_factory):
+    return write_master(build_master(result), tmp_path_factory.mktemp("master") / "汇总.xlsx")
+
+
+@pytest.fixture(scope="module")
+def book(master_path):
+    return load_workbook(master_path)
+
+
+def table_rows(sheet) -> dict[int, int]:
+    """序号 → sheet row of the 附件2 sheet."""
+    return {sheet.cell(r, 1).value: r for r in range(4, sheet.max_row + 1) if isinstance(sheet.cell(r, 1).value, int)}
+
+
+def column(sheet, header: str, header_row: int = 3) -> int:
+    return next(c.column for c in sheet[header_row] if c.value == header)
+
+
+def fill_of(cell) -> str | None:
+    colour = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else None
+    return None if colour is None else "#" + colour[-6:]
+
+
+# ---------------------------------------------------------------------------
+# build_master
+# ---------------------------------------------------------------------------
+
+
+def test_shared_task_lists_units_in_owner_order_with_labels(result, wuxi):
+    shared = shared_task(wuxi)
+    row = next(r for r in build_master(result).rows if r.task.no == shared.no)
+    assert [e.unit for e in row.entries] == [shared.owners[0], shared.owners[1]]
+    assert row.merged.startswith(f"【{shared.owners[0]}】牵头单位")
+    assert f"\n\n【{shared.owners[1]}】第二单位" in row.merged
+    assert row.final == ""  # two entries: the bureau writes the 定稿
+
+
+def test_final_prefilled_only_for_one_entry_within_limit(result, wuxi):
+    rows = {r.task.no: r for r in build_master(result).rows}
+    by_text = {e.text: e.task for e in result.entries}
+    assert rows[by_text["=1+1"]].final == "=1+1"
+    assert rows[by_text["=1+1"]].merged == "=1+1"  # one owner: no 【单位】 label
+    over = rows[by_text["长" * (wuxi.limit + 5)]]
+    assert over.over_limit and over.final == ""
+    corrected = rows[by_text["更正后的新文字。"]]
+    assert corrected.merged == "更正后的新文字。"
+
+
+def test_missing_owners_and_unit_status_order(result, wuxi):
+    master = build_master(result)
+    assert len(master.rows) == len(wuxi.tasks)
+    empty = next(r for r in master.rows if not r.entries)
+    assert empty.missing == empty.owners
+    returned = [u.returned for u in master.units]
+    assert returned == sorted(returned)  # not returned first
+    assert returned.count(True) == len({e.unit for e in result.entries})
+
+
+# ---------------------------------------------------------------------------
+# the workbook
+# ---------------------------------------------------------------------------
+
+
+def test_sheets_and_headers(book, wuxi):
+    assert book.sheetnames == ["附件2", "报送情况", "明细", "问题清单"]
+    sheet = book["附件2"]
+    assert wuxi.title in sheet["A1"].value
+    headers = [c.value for c in sheet[3]]
+    assert headers == ["序号", "工程名称", "主要任务", "责任单位", "完成情况", "字数", "定稿", "定稿字数", "未填单位"]
+    assert [c.value for c in book["报送情况"][1]][:10] == list(master_xlsx.UNIT_COLUMNS)
+    assert [c.value for c in book["明细"][1]] == list(master_xlsx.DETAIL_COLUMNS)
+
+
+def test_every_task_once_in_catalogue_order_with_sections_merged(book, wuxi):
+    sheet = book["附件2"]
+    rows = table_rows(sheet)
+    assert list(rows) == [t.no for t in wuxi.tasks]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    for section in wuxi.sections:
+        first, last = rows[section.tasks[0].no], rows[section.tasks[-1].no]
+        assert sheet.cell(first, 2).value == section.title
+        if last > first:
+            assert f"B{first}:B{last}" in merged
+    for task in wuxi.tasks:
+        assert sheet.cell(rows[task.no], 3).value == task.text
+
+
+def test_unit_text_stays_text(book, result):
+    sheet = book["附件2"]
+    rows = table_rows(sheet)
+    formula_task = next(e.task for e in result.entries if e.text == "=1+1")
+    cell = sheet.cell(rows[formula_task], 5)
+    assert cell.value == "=1+1" and cell.data_type == "s"
+    assert sheet.cell(rows[formula_task], 7).data_type == "s"
+    bell_task = next(e.task for e in result.entries if "响铃" in e.text)
+    cell = sheet.cell(rows[bell_task], 5)
+    assert cell.value == "开头响铃结束，见 http://example.com"
+    assert cell.hyperlink is None
+
+
+def test_highlights_for_over_limit_and_missing(book, result, wuxi):
+    sheet = book["附件2"]
+    rows = table_rows(sheet)
+    entry_col, missing_col = column(sheet, "完成情况"), column(sheet, "未填单位")
+    over_task = next(e.task for e in result.entries if len(e.text) > wuxi.limit)
+    assert fill_of(sheet.cell(rows[over_task], entry_col)) == FILL_OVER
+    assert fill_of(sheet.cell(rows[over_task], column(sheet, "字数"))) == FILL_OVER
+    empty = next(t for t in wuxi.tasks if t.no not in {e.task for e in result.entries})
+    assert fill_of(sheet.cell(rows[empty.no], entry_col)) == FILL_MISSING
+    assert sheet.cell(rows[empty.no], missing_col).value == "、".join(build_master(result).rows[wuxi.tasks.index(empty)].missing)
+    done = next(e.task for e in result.entries if e.text == "=1+1")
+    assert fill_of(sheet.cell(rows[done], entry_col)) is None
+
+
+def test_final_column_counts_live_and_turns_red(book, wuxi):
+    sheet = book["附件2"]
+    rows = table_rows(sheet)
+    first = rows[wuxi.tasks[0].no]
+    count_cell = sheet.cell(first, column(sheet, "定稿字数"))
+    assert count_cell.data_type == "f"
+    assert count_cell.value == "=" + wordcount.excel_formula(f"G{first}")
+    rules = [(str(rng.sqref), rule) for rng in sheet.conditional_formatting for rule in rng.rules]
+    assert any(ref.startswith(f"G{first}:H") and f">{wuxi.limit}" in rule.formula[0] for ref, rule in rules)
+
+
+def test_print_setup_and_fonts(book):
+    sheet = book["附件2"]
+    assert sheet.page_setup.orientation == "landscape"
+    assert int(sheet.page_setup.paperSize) == 9
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0  # absent = 1 page
+    assert sheet.print_title_rows == "$3:$3"
+    assert sheet.freeze_panes == "A4"
+    assert sheet["A1"].font.name == "方正小标宋简体"
+    assert sheet["A3"].font.name == "黑体"
+    assert sheet["C4"].font.name == "仿宋_GB2312"
+    assert sheet.row_dimensions[4].height > 15  # sized for wrapped text
+    assert sheet.protection.sheet is False
+
+
+def test_units_sheet_lists_missing_first_with_filter_and_chart(book, master_path, result):
+    sheet = book["报送情况"]
+    statuses = [sheet.cell(r, 3).value for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value]
+    first_returned = next(i for i, status in enumerate(statuses) if status != "未报送")
+    assert first_returned > 0 and set(statuses[:first_returned]) == {"未报送"}
+    assert "未报送" not in statuses[first_returned:]
+    assert sheet.auto_filter.ref.startswith("A1:J")
+    with zipfile.ZipFile(master_path) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert charts and b"<c:pieChart>" in archive.read(charts[0])
+
+
+def test_details_one_row_per_entry_as_table(book, result):
+    sheet = book["明细"]
+    assert sheet.max_row - 1 == len(result.entries)
+    assert "明细表" in sheet.tables
+    replaced = [sheet.cell(r, 9).value for r in range(2, sheet.max_row + 1)]
+    assert replaced.count("是") == sum(e.superseded for e in result.entries)
+
+
+def test_findings_sheet_keeps_held_back_text(book, result):
+    sheet = book["问题清单"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(result.findings)
+    over = next(r for r in rows if r[1] == "over-limit")
+    assert over[7] == HELD_BACK and over[0] == "错误" and over[5] == "填报表!E5"
+    assert sheet.auto_filter.ref is not None
+
+
+# ---------------------------------------------------------------------------
+# merge(): safety of the outputs
+# ---------------------------------------------------------------------------
+
+
+def test_crash_mid_write_leaves_previous_master(result, tmp_path, monkeypatch):
+    target = tmp_path / "汇总.xlsx"
+    write_master(build_master(result), target)
+    before = target.read_bytes()
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(master_xlsx, "_write_details_sheet", crash)
+    with pytest.raises(RuntimeError):
+        write_master(build_master(result), target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]  # no temporary file left
+
+
+@pytest.mark.parametrize("where", [".", "汇总", "子/汇总"])
+def test_refuses_output_inside_input_folder(tmp_path, where, wuxi):
+    returns = tmp_path / "回收"
+    returns.mkdir()
+    with pytest.raises(MergeRefused):
+        merge([returns], returns / where, catalogue=wuxi)
+    assert [p.name for p in returns.iterdir()] == []
+
+
+def test_refuses_output_in_the_folder_of_an_input_file(tmp_path):
+    source = tmp_path / "市教育局.xlsx"
+    source.write_bytes(b"")
+    with pytest.raises(MergeRefused):
+        refuse_unsafe_output([source], tmp_path, [tmp_path / "x.xlsx"])
+    refuse_unsafe_output([source], tmp_path / "汇总", [tmp_path / "汇总" / "x.xlsx"])  # beside is fine
+
+
+# ---------------------------------------------------------------------------
+# end to end: real returned workbooks through check, merge and the CLI
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def returns_dir(wuxi, tmp_path_factory):
+    from returns import fill, template
+
+    folder = tmp_path_factory.mktemp("e2e") / "回收材料"
+    shared = shared_task(wuxi)
+    for unit in shared.owners[:2]:
+        path = template(wuxi, unit, folder)
+        fill(path, {task.no: f"{unit}第{task.no}项完成情况。" for task in wuxi.tasks_of(unit)})
+    return folder
+
+
+def test_merge_end_to_end(returns_dir, wuxi, tmp_path):
+    out = tmp_path / "汇总"
+    result = merge([returns_dir], out, catalogue=wuxi)
+    assert [p.name for p in result.outputs] == [
+        "附件2-任务完成情况汇总.xlsx",
+        "完成情况报告.docx",
+        "findings.json",
+        "findings.csv",
+    ]
+    assert all(p.exists() for p in result.outputs)
+    shared = shared_task(wuxi)
+    row = next(r for r in result.master.rows if r.task.no == shared.no)
+    assert [e.unit for e in row.entries] == list(shared.owners[:2])
+    sheet = load_workbook(result.outputs[0])["附件2"]
+    assert sheet.cell(table_rows(sheet)[shared.no], 5).value == row.merged
+    document = json.loads(result.outputs[2].read_text(encoding="utf-8"))
+    assert len(document["findings"]) == len(result.findings)
+    assert result.outputs[3].read_bytes().startswith(b"\xef\xbb\xbf\xe7\xba\xa7\xe5\x88\xab")  # BOM + 级别
+
+
+def test_cli_merge_and_refusal(returns_dir, tmp_path):
+    runner = CliRunner()
+    refused = runner.invoke(main, ["merge", str(returns_dir), "--out", str(returns_dir / "汇总")])
+    assert refused.exit_code == 2
+    done = runner.invoke(main, ["merge", str(returns_dir), "--out", str(tmp_path / "汇总")])
+    assert not isinstance(done.exception, Exception), done.exception
+    assert done.exit_code in (0, 1), done.output
+    assert "2/" in done.output and "附件2-任务完成情况汇总.xlsx" in done.output
