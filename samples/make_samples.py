@@ -5,7 +5,7 @@ Run once from the repository root and commit the result:
     python samples/make_samples.py
 
 The texts come from samples/texts.yaml; the templates from ``wbtool.generate``
-with the fixed batch id that ``wbtool demo`` uses, so the demo's own templates and
+with the fixed batch id that ``wbtool demo`` uses (``wbtool.demo.BATCH``), so the demo's own templates and
 these returns belong to the same batch.  Each sample is made the way a unit really
 produces it: filled in Excel (openpyxl here), re-saved by LibreOffice, saved as
 .xls, pasted into the Word version of 附件2, zipped by Windows with GBK names,
@@ -43,9 +43,11 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from wbtool import demo
+
 HERE = Path(__file__).resolve().parent
 TEXTS = HERE / "texts.yaml"
-RETURNS = HERE / "回收材料"
+RETURNS = HERE / demo.RETURNS_DIR
 FONTCONFIG = HERE.parents[1] / "shared" / "fontconfig" / "fonts.conf"
 
 FORM_SHEET = "填报表"
@@ -61,7 +63,6 @@ CST = timezone(timedelta(hours=8))
 class SampleTexts:
     """texts.yaml as data: unit → task number → text, for each kind of sample text."""
 
-    batch: str
     entries: dict[str, dict[int, str]]
     corrections: dict[str, dict[int, str]] = field(default_factory=dict)
     foreign: dict[str, dict[int, str]] = field(default_factory=dict)
@@ -88,7 +89,6 @@ def load_texts(path: Path = TEXTS) -> SampleTexts:
         }
 
     return SampleTexts(
-        batch=str(raw["batch"]),
         entries=section("entries"),
         corrections=section("corrections"),
         foreign=section("foreign"),
@@ -400,7 +400,7 @@ def build(out: Path = RETURNS) -> list[Path]:
     from wbtool.generate import generate
 
     texts = load_texts()
-    catalogue, findings = catalogues.load(catalogues.DEFAULT)
+    catalogue, findings = catalogues.load(demo.CATALOGUE)
     if catalogue is None:
         sys.exit(f"任务清单无法读取：{findings}")
     if out.exists():
@@ -408,7 +408,7 @@ def build(out: Path = RETURNS) -> list[Path]:
     out.mkdir(parents=True)
     with tempfile.TemporaryDirectory(prefix="wbtool-samples-") as work_dir:
         work = Path(work_dir)
-        generate(catalogue, work / "填报表", units=list(UNITS), batch=texts.batch)
+        generate(catalogue, work / "填报表", units=list(UNITS), batch=demo.BATCH)
         templates = find_templates(work / "填报表", catalogue)
         missing = [unit for unit in UNITS if unit not in templates]
         if missing:

@@ -1,0 +1,161 @@
+"""The demo: the whole round trip on the sample returns that ship with the source.
+
+``run_demo`` generates the Wuxi templates, copies the sample returns beside them
+(so the user can edit and re-merge them without touching the source tree), and
+merges them into a master workbook and a report.  The samples contain deliberate
+problems — an over-long text, a correction, a row the unit does not own — so the
+demo's findings are expected, not a failure.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import wbtool
+
+from . import catalogue as catalogues
+from .generate import GenerateResult, generate
+from .merge import MergeResult, merge, output_names
+from .model import Finding, Severity
+
+Progress = Callable[[int, int], None]
+
+CATALOGUE = "wuxi-2022"
+# The batch the sample returns were made from (samples/make_samples.py uses it too):
+# the demo's templates and the samples must be one batch, or every sample would be
+# flagged as a foreign template.
+BATCH = "20230105-demo"
+
+TEMPLATES_DIR = "填报表"
+RETURNS_DIR = "回收材料"
+MERGED_DIR = "汇总"
+
+
+class DemoRefused(ValueError):
+    """The demo cannot run as asked (no samples beside the package, or an unsafe output folder)."""
+
+
+def samples_dir() -> Path:
+    """The shipped sample returns: ``samples/回收材料`` in the source checkout.
+
+    They are not package data (they are large and only the demo needs them), so they
+    exist only where the package runs from its source tree (``pip install -e .``).
+    """
+    return Path(wbtool.__file__).resolve().parents[1] / "samples" / RETURNS_DIR
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What the demo did: the templates it generated and the merge of the samples."""
+
+    out_dir: Path
+    returns_dir: Path  # the copy of the samples that was merged
+    generated: GenerateResult
+    merged: MergeResult | None  # None when generating the templates failed
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        merged = self.merged.findings if self.merged else ()
+        return (*self.generated.findings, *merged)
+
+    @property
+    def ok(self) -> bool:
+        """The demo ran to the end (its findings about the samples are intended)."""
+        return self.merged is not None
+
+    @property
+    def templates(self) -> tuple[Path, ...]:
+        return tuple(generated.path for generated in self.generated.files)
+
+    @property
+    def returned_units(self) -> tuple[str, ...]:
+        return tuple(u.unit for u in self.merged.master.units if u.returned) if self.merged else ()
+
+    @property
+    def missing_units(self) -> tuple[str, ...]:
+        return tuple(u.unit for u in self.merged.master.units if not u.returned) if self.merged else ()
+
+    @property
+    def entries(self) -> int:
+        """Texts that made it into the master (superseded versions not counted)."""
+        return sum(not entry.superseded for entry in self.merged.master.details) if self.merged else 0
+
+    @property
+    def superseded(self) -> int:
+        return sum(entry.superseded for entry in self.merged.master.details) if self.merged else 0
+
+    def counts(self) -> list[tuple[Severity, str, int]]:
+        """(severity, code, how many) over the merge's findings, errors first, then by count."""
+        if self.merged is None:
+            return []
+        counter = Counter((f.severity, f.code) for f in self.merged.findings)
+        order = list(Severity)
+        return sorted(
+            ((severity, code, n) for (severity, code), n in counter.items()),
+            key=lambda item: (order.index(item[0]), -item[2], item[1]),
+        )
+
+    def output(self, key: str) -> Path | None:
+        """An output of the merge by key: ``master``, ``report``, ``json`` or ``csv``."""
+        if self.merged is None:
+            return None
+        name = output_names(self.merged.master.catalogue)[key]
+        return next((path for path in self.merged.outputs if path.name == name), None)
+
+
+def run_demo(out_dir: str | Path, *, progress: Progress | None = None) -> DemoResult:
+    """Generate the Wuxi templates into ``out_dir/填报表``, copy the samples into
+    ``out_dir/回收材料`` and merge them into ``out_dir/汇总``.
+
+    Raises ``DemoRefused`` when the samples are not installed or ``out_dir`` lies
+    inside them; everything about the files themselves comes back as findings.
+    """
+    samples = samples_dir()
+    if not samples.is_dir():
+        raise DemoRefused(
+            f"找不到内置样例（应在 {samples}）。样例随源代码提供，不随安装包分发："
+            "请在 wbtool 的源代码目录中用 pip install -e . 安装后再运行 wbtool demo。"
+        )
+    out = Path(out_dir).resolve()
+    if out == samples.parent or out.is_relative_to(samples.parent):
+        raise DemoRefused(f"输出文件夹“{out_dir}”在内置样例的文件夹中：演示不会改动样例，请换一个文件夹。")
+
+    catalogue, findings = catalogues.load(CATALOGUE)
+    if catalogue is None:  # the shipped catalogue is tested; this is a broken install
+        raise DemoRefused("内置任务清单无法读取：" + "；".join(f.message for f in findings))
+
+    generated = generate(catalogue, out / TEMPLATES_DIR, batch=BATCH, progress=progress)
+    if not generated.ok:
+        return DemoResult(out_dir=out, returns_dir=out / RETURNS_DIR, generated=generated, merged=None)
+
+    returns = _copy_samples(samples, out / RETURNS_DIR)
+    offset = len(generated.files)
+
+    def merge_progress(done: int, total: int) -> None:
+        if progress is not None:
+            progress(offset + done, offset + total)
+
+    merged = merge([returns], out / MERGED_DIR, catalogue=catalogue, progress=merge_progress)
+    return DemoResult(out_dir=out, returns_dir=returns, generated=generated, merged=merged)
+
+
+def _copy_samples(source: Path, target: Path) -> Path:
+    """Copy the samples; a re-run overwrites its own earlier copy.
+
+    A folder of that name holding anything else may be the user's real returns:
+    it is neither deleted nor merged with the samples.
+    """
+    samples = {path.name for path in source.iterdir()}
+    if target.exists():
+        foreign = sorted(path.name for path in target.iterdir() if path.name not in samples)
+        if foreign:
+            raise DemoRefused(
+                f"“{target}”里已有样例以外的文件（{'、'.join(foreign[:3])}{'等' if len(foreign) > 3 else ''}），可能是真实的回收材料。"
+                "演示不会改动它：请用 --out 另选一个文件夹。"
+            )
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    return target
