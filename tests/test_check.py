@@ -215,3 +215,119 @@ def test_findings_sorted_errors_first(wuxi):
     result = _read(wuxi, [(returned(), form_of(*rows))])
     ranks = [{"error": 0, "warning": 1, "info": 2}[f.severity.value] for f in result.findings]
     assert ranks == sorted(ranks) and result.has_errors
+
+
+# --- real returned files (tests/fixtures/returns, built by make_fixtures.py) ---------
+
+from pathlib import Path  # noqa: E402
+
+from wbtool.check import check_returns  # noqa: E402
+from wbtool.collect import collect  # noqa: E402
+from wbtool.read import read_file  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "returns"
+PASSWORD = "wbtool-test"
+E = lambda row: f"填报表!E{row}"  # noqa: E731 — 市科技局's tasks 8…41 sit in rows 5…12
+ROW = {8: 5, 13: 6, 22: 7, 23: 8, 24: 9, 25: 10, 26: 11, 41: 12}
+
+
+def check_fixture(catalogue, name, password=None):
+    """Collect and read in this process (the pool is covered by test_whole_fixture_folder…)."""
+    collection = collect([FIXTURES / name])
+    results = [read_file(f, password) for f in collection.files]
+    from wbtool.check import check_read as run
+
+    return run(collection.files, results, catalogue, extra=collection.findings)
+
+
+def problems(result):
+    return sorted(((f.code, f.unit, f.task, f.cell) for f in result.findings if f.code != "unit-missing"), key=str)
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("complete-return.xlsx", []),
+        ("wps-resaved-no-props.xlsx", []),
+        ("libreoffice-resaved-市科技局.xls", []),
+        ("word-table-return-市科技局.docx", []),
+        ("gbk-names.zip", []),
+        ("over-limit-text.xlsx", [("over-limit", UNIT, 13, E(6))]),
+        ("edited-task-text.xlsx", [("task-text-changed", UNIT, 23, E(8))]),
+        ("changed-task-number.xlsx", [("task-number-changed", UNIT, 22, E(7))]),
+        ("foreign-row-not-owner.xlsx", [("not-owner", UNIT, 1, E(13))]),
+        ("unknown-task-row.xlsx", [("task-unknown", UNIT, 51, E(13))]),
+        ("duplicate-task-row.xlsx", [("row-duplicate", UNIT, 8, E(13))]),
+        ("deleted-row-missing.xlsx", [("row-missing", UNIT, 41, None)]),
+        ("empty-entry.xlsx", [("entry-missing", UNIT, 26, E(11))]),
+        ("formula-in-entry.xlsx", [("formula-entry", UNIT, 24, E(9))]),
+        ("macro-enabled.xlsm", [("macro-present", UNIT, None, None)]),
+        ("older-template-version.xlsx", [("template-foreign", UNIT, None, None)]),
+        ("encrypted.xlsx", [("file-encrypted", None, None, None)]),
+        ("truncated-broken.xlsx", [("file-unreadable", None, None, None)]),
+    ],
+)
+def test_fixture_findings_and_positions(wuxi, name, expected):
+    result = check_fixture(wuxi, name)
+    assert problems(result) == sorted(expected, key=str)
+    if not any(code in ("file-encrypted", "file-unreadable") for code, *_ in expected):
+        assert {e.unit for e in result.entries} == {UNIT}
+        assert len(result.current_entries()) == 8 - sum(code in ("row-missing", "entry-missing", "formula-entry") for code, *_ in expected)
+
+
+def test_over_limit_text_is_entry_and_finding(wuxi):
+    result = check_fixture(wuxi, "over-limit-text.xlsx")
+    (over,) = [f for f in result.findings if f.code == "over-limit"]
+    assert any(e.task == 13 and e.text == over.text for e in result.entries)
+
+
+def test_encrypted_return_opens_with_the_password(wuxi):
+    result = check_fixture(wuxi, "encrypted.xlsx", password=PASSWORD)
+    assert problems(result) == [] and len(result.entries) == 8
+
+
+def test_renamed_copy_of_another_units_template_is_held_with_every_text(wuxi):
+    result = check_fixture(wuxi, "renamed-other-units-template-市科技局.xlsx")
+    assert result.entries == () and [r.role for r in result.files] == ["held"]
+    held = [f for f in result.findings if f.code == "unit-conflict"]
+    typed = [f for f in held if f.text]
+    assert sorted(f.task for f in typed) == [t.no for t in wuxi.tasks_of("市财政局")]
+    assert all(f.cell and f.severity.value == "error" for f in typed)
+
+
+def test_no_identity_unknown_name_is_held(wuxi):
+    result = check_fixture(wuxi, "no-identity-unknown-name.xlsx")
+    assert result.entries == ()
+    assert len([f for f in result.findings if f.code == "unit-unknown" and f.text]) == 8
+
+
+def test_zip_in_email_is_attributed_by_the_zip_name(wuxi):
+    result = check_fixture(wuxi, "email-zip-named-by-unit.eml")
+    assert [(r.unit, r.role, r.sender) for r in result.files] == [("市财政局", "form", "czj@example.cn")]
+    assert {e.unit for e in result.entries} == {"市财政局"}
+
+
+def test_gbk_zip_lists_the_summary_as_attachment_of_the_unit(wuxi):
+    result = check_fixture(wuxi, "gbk-names.zip")
+    assert sorted((r.role, r.unit) for r in result.files) == [("attachment", UNIT), ("form", UNIT)]
+    assert all("市科技局样板建设总结" in r.file for r in result.files)
+
+
+def test_correction_later_version_wins(wuxi):
+    result = check_fixture(wuxi, "corrections")
+    current = {e.task: e for e in result.current_entries()}
+    assert "更正后" in current[22].text and current[22].file.endswith("second-version-without-task-41-市科技局.xlsx")
+    assert "更正后" not in current[41].text, "task 41 is only in the first version"
+    superseded = sorted(f.task for f in result.findings if f.code == "superseded")
+    assert superseded == [8, 13, 22, 23, 24, 25, 26]
+    assert ("entry-missing", UNIT, 41, E(12)) in problems(result)
+
+
+def test_whole_fixture_folder_through_the_reader_pool(wuxi):
+    result = check_returns([FIXTURES], wuxi, password=PASSWORD)
+    codes_seen = {f.code for f in result.findings}
+    assert {"over-limit", "not-owner", "unit-conflict", "unit-unknown", "superseded", "file-unreadable", "unit-missing"} <= codes_seen
+    assert "市科技局" not in {f.unit for f in result.findings if f.code == "unit-missing"}
+    assert sum(1 for e in result.current_entries() if e.unit == UNIT) == 8
+    documents = [p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix != ".py"]
+    assert len([r for r in result.files if r.role != "attachment"]) == len(documents)
