@@ -124,6 +124,8 @@ def run_demo(out_dir: str | Path, *, progress: Progress | None = None) -> DemoRe
     if out == samples.parent or out.is_relative_to(samples.parent):
         raise DemoRefused(f"输出文件夹“{out_dir}”在内置样例的文件夹中：演示不会改动样例，请换一个文件夹。")
 
+    _refuse_foreign_files(samples, out / RETURNS_DIR)
+
     catalogue, findings = catalogues.load(CATALOGUE)
     if catalogue is None:  # the shipped catalogue is tested; this is a broken install
         raise DemoRefused("内置任务清单无法读取：" + "；".join(f.message for f in findings))
@@ -132,7 +134,8 @@ def run_demo(out_dir: str | Path, *, progress: Progress | None = None) -> DemoRe
     if not generated.ok:
         return DemoResult(out_dir=out, returns_dir=out / RETURNS_DIR, generated=generated, merged=None)
 
-    returns = _copy_samples(samples, out / RETURNS_DIR)
+    returns = out / RETURNS_DIR
+    shutil.copytree(samples, returns, dirs_exist_ok=True)  # a re-run overwrites its own copy
     offset = len(generated.files)
 
     def merge_progress(done: int, total: int) -> None:
@@ -143,19 +146,16 @@ def run_demo(out_dir: str | Path, *, progress: Progress | None = None) -> DemoRe
     return DemoResult(out_dir=out, returns_dir=returns, generated=generated, merged=merged)
 
 
-def _copy_samples(source: Path, target: Path) -> Path:
-    """Copy the samples; a re-run overwrites its own earlier copy.
-
-    A folder of that name holding anything else may be the user's real returns:
-    it is neither deleted nor merged with the samples.
-    """
-    samples = {path.name for path in source.iterdir()}
-    if target.exists():
-        foreign = sorted(path.name for path in target.iterdir() if path.name not in samples)
-        if foreign:
-            raise DemoRefused(
-                f"“{target}”里已有样例以外的文件（{'、'.join(foreign[:3])}{'等' if len(foreign) > 3 else ''}），可能是真实的回收材料。"
-                "演示不会改动它：请用 --out 另选一个文件夹。"
-            )
-    shutil.copytree(source, target, dirs_exist_ok=True)
-    return target
+def _refuse_foreign_files(samples: Path, target: Path) -> None:
+    """A returns folder holding anything but the samples may be the user's real
+    returns: the demo neither overwrites nor merges it."""
+    if not target.exists():
+        return
+    names = {path.name for path in samples.iterdir()}
+    foreign = sorted(path.name for path in target.iterdir() if path.name not in names)
+    if foreign:
+        listed = "、".join(foreign[:3]) + ("等" if len(foreign) > 3 else "")
+        raise DemoRefused(
+            f"“{target}”里已有样例以外的文件（{listed}），可能是真实的回收材料。"
+            "演示不会改动它：请用 --out 另选一个文件夹。"
+        )
