@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,18 @@ Progress = Callable[[int, int], None]
 # wrote what.  A task with one owner needs no label: the 责任单位 column already says.
 UNIT_LABEL = "【{unit}】"
 ENTRY_SEPARATOR = "\n\n"
+
+
+# What neither a workbook nor a Word document can hold: control characters other
+# than tab and line break (XML 1.0 forbids them) and halves of surrogate pairs.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def printable(text: str | None) -> str:
+    """``text`` as an office file can store it: line breaks normalised, control characters gone."""
+    if not text:
+        return ""
+    return _UNPRINTABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class MergeRefused(ValueError):

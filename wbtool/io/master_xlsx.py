@@ -11,7 +11,6 @@ Text from units is always written with ``write_string``: a unit that types
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .. import wordcount
 from ..atomic import atomic_path
-from ..merge import FINDING_COLUMNS, Master, TaskRow, UnitStatus, finding_cells
+from ..merge import FINDING_COLUMNS, Master, TaskRow, UnitStatus, finding_cells, printable
 
 # Sheet names and the headers ``master_read`` matches on: a public contract.
 SHEET_TABLE = "附件2"
@@ -46,8 +45,6 @@ FILL_OVER = "#FFC7CE"  # light red: over the limit, needs shortening in 定稿
 FILL_MISSING = "#FFF2CC"  # light yellow: an owner has not reported
 FILL_HEADER = "#D9E1F2"
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
 
 class MasterWriteError(RuntimeError):
     """xlsxwriter refused a write: a bug in this module, never a bad input."""
@@ -55,10 +52,7 @@ class MasterWriteError(RuntimeError):
 
 def clean(text: str | None) -> str:
     """Text Excel can store: no control characters but line breaks and tabs, no lone surrogates."""
-    if not text:
-        return ""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return text[:EXCEL_CELL_LIMIT]
+    return printable(text)[:EXCEL_CELL_LIMIT]
 
 
 # ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from ..atomic import atomic_path
+from ..merge import printable
 from ..report import BODY, H1, H2, H3, Report
 
 FANGSONG, HEITI, KAITI, SONGTI, XIAOBIAOSONG = "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体", "方正小标宋简体"
@@ -63,7 +64,7 @@ def set_east_asian(rpr_owner, font: str) -> None:
 
 
 def _run(paragraph, text: str, font: str, size: float | None = None):
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(printable(text))
     run.font.name = font
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
     if size:
