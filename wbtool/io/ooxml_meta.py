@@ -1,0 +1,275 @@
+"""What an Office file says about itself, read from its parts without a full parser.
+
+Custom properties (where a template keeps its identity), the defined names, the last
+saved time and the saving application, whether macros ride along, and — for xlsx,
+because calamine gives cached values only — which cells of one column hold formulas.
+
+Every XML part goes through defusedxml: returned files are untrusted (entity bombs,
+external entities).  Parts are size-checked before they are inflated.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+import olefile
+from defusedxml import ElementTree
+
+# A metadata part bigger than this is not metadata: skip it rather than inflate it.
+MAX_META_PART = 4 * 1024 * 1024
+# The formula scan reads one worksheet part; calamine has already read it once.
+MAX_SHEET_PART = 64 * 1024 * 1024
+
+# LibreOffice writes meta.xml dates in local time without a zone; the bureau and
+# its units are all on China Standard Time.
+CHINA = timezone(timedelta(hours=8))
+
+_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dcterms": "http://purl.org/dc/terms/",
+    "custom": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    "app": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+    "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
+_FORMULA = f"{{{_NS['main']}}}f"
+_CELL_TAG = re.compile(rb"<(\w+:)?c\s")
+
+# WPS writes "Microsoft Excel" into app.xml but always leaves these custom properties.
+_WPS_MARKERS = ("KSOProductBuildVer", "ICV")
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Plain facts about a document package."""
+
+    kind: str | None = None  # xlsx (also xlsm) / xlsb / docx (also docm) / ods / xls; None: not an Office file
+    properties: dict[str, str] = field(default_factory=dict)  # custom document properties
+    defined_names: dict[str, str] = field(default_factory=dict)  # workbook-level names
+    sheet_parts: dict[str, str] = field(default_factory=dict)  # sheet name → part path (xlsx)
+    saved_at: datetime | None = None
+    application: str | None = None
+    has_macros: bool = False
+
+
+def zip_meta(data: bytes) -> DocumentMeta:
+    """What a zip package is and what it says about itself (xlsx/xlsm, xlsb, docx/docm, ods)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = set(package.namelist())
+        kind = _package_kind(package, names)
+        if kind == "ods":
+            return _ods_meta(_part(package, names, "meta.xml"))
+        properties = _custom_properties(_part(package, names, "docProps/custom.xml"))
+        saved_at = _core_modified(_part(package, names, "docProps/core.xml"))
+        application = _application(_part(package, names, "docProps/app.xml"), properties)
+        defined, sheets = _workbook(package, names) if kind == "xlsx" else ({}, {})
+        has_macros = any(name.lower().endswith("vbaproject.bin") for name in names)
+    return DocumentMeta(kind, properties, defined, sheets, saved_at, application, has_macros)
+
+
+def _package_kind(package: zipfile.ZipFile, names: set[str]) -> str | None:
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "word/document.xml" in names:
+        return "docx"
+    if (_part(package, names, "mimetype") or b"").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+        return "ods"
+    return None
+
+
+def _ods_meta(raw: bytes | None) -> DocumentMeta:
+    root = _xml(raw)
+    if root is None:
+        return DocumentMeta("ods")
+    properties = {
+        node.get(f"{{{_NS['meta']}}}name", ""): (node.text or "").strip()
+        for node in root.iterfind(".//meta:user-defined", _NS)
+    }
+    date = root.findtext(".//dc:date", namespaces=_NS)
+    generator = root.findtext(".//meta:generator", namespaces=_NS)
+    return DocumentMeta("ods", properties=properties, saved_at=_parse_time(date, CHINA), application=generator)
+
+
+def ole_meta(data: bytes) -> DocumentMeta:
+    """Last-saved time and application of an OLE2 document (.xls), from SummaryInformation."""
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        meta = ole.get_metadata()
+        has_macros = ole.exists("_VBA_PROJECT_CUR")
+    saved = meta.last_saved_time
+    saved_at = saved.replace(tzinfo=timezone.utc) if isinstance(saved, datetime) else None
+    application = _decode(meta.creating_application)
+    return DocumentMeta("xls", saved_at=saved_at, application=application, has_macros=has_macros)
+
+
+def column_formulas(data: bytes, sheet_part: str, column: int) -> dict[int, str]:
+    """``{row: formula}`` for the cells of one 0-based column that hold a formula.
+
+    Cheap on purpose, since nearly every file has no formula in that column while
+    the template's 字数 column is all formulas: a pattern finds the start tags of
+    that column's cells, and only a cell whose content has an ``<f`` element is
+    handed to the XML parser.  A shared formula's followers get the text of the
+    formula they share.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        try:
+            info = package.getinfo(sheet_part)
+        except KeyError:
+            return {}
+        if info.file_size > MAX_SHEET_PART:
+            return {}
+        raw = package.read(info)
+    if b"<f" not in raw and b":f>" not in raw and b":f " not in raw:
+        return {}
+    found: dict[int, str] = {}
+    shared: dict[str, str] = {}
+    reference = re.compile(rb'\sr="' + column_letters(column).encode() + rb'(\d+)"')
+    for match in reference.finditer(raw):
+        start = raw.rfind(b"<", 0, match.start())
+        tag = _CELL_TAG.match(raw, start)
+        if tag is None:
+            continue  # an r="E5" on something other than a cell
+        prefix = tag.group(1) or b""
+        close = raw.find(b"</" + prefix + b"c>", match.end())
+        if close < 0 or b"f" not in raw[match.end() : close]:
+            continue
+        formula = _cell_formula(raw[start : close + len(prefix) + 4], prefix)
+        if formula is None:
+            continue
+        text, index = formula
+        if index is not None:
+            text = shared.setdefault(index, text) if text else shared.get(index, "")
+        found[int(match.group(1))] = "=" + text
+    return found
+
+
+def _cell_formula(snippet: bytes, prefix: bytes) -> tuple[str, str | None] | None:
+    """(formula text, shared index) of one ``<c>`` element, or None if it has no formula."""
+    name = prefix.decode().rstrip(":")
+    declaration = f' xmlns:{name}="{_NS["main"]}"' if name else f' xmlns="{_NS["main"]}"'
+    tag_end = snippet.index(b">")
+    if snippet[tag_end - 1 : tag_end] == b"/":
+        return None
+    try:
+        cell = ElementTree.fromstring(snippet[:tag_end] + declaration.encode() + snippet[tag_end:])
+    except Exception:
+        return None
+    formula = cell.find(_FORMULA)
+    if formula is None:
+        return None
+    return formula.text or "", formula.get("si")
+
+
+def column_letters(column: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# ---------------------------------------------------------------------------
+
+
+def _part(package: zipfile.ZipFile, names: set[str], name: str) -> bytes | None:
+    if name not in names:
+        return None
+    info = package.getinfo(name)
+    if info.file_size > MAX_META_PART:
+        return None
+    return package.read(info)
+
+
+def _xml(raw: bytes | None):
+    if not raw:
+        return None
+    try:
+        return ElementTree.fromstring(raw)
+    except Exception:  # a broken or hostile part is as good as a missing one
+        return None
+
+
+def _custom_properties(raw: bytes | None) -> dict[str, str]:
+    root = _xml(raw)
+    if root is None:
+        return {}
+    properties = {}
+    for node in root.iterfind("custom:property", _NS):
+        value = next(iter(node), None)  # one vt:* child holds the value
+        properties[node.get("name", "")] = (value.text or "").strip() if value is not None else ""
+    return properties
+
+
+def _core_modified(raw: bytes | None) -> datetime | None:
+    root = _xml(raw)
+    if root is None:
+        return None
+    return _parse_time(root.findtext("dcterms:modified", namespaces=_NS), timezone.utc)
+
+
+def _application(raw: bytes | None, properties: dict[str, str]) -> str | None:
+    root = _xml(raw)
+    name = root.findtext("app:Application", namespaces=_NS) if root is not None else None
+    name = (name or "").strip() or None
+    if any(marker in properties for marker in _WPS_MARKERS):
+        return "WPS Office" if not name or name.startswith("Microsoft") else name
+    return name
+
+
+def _workbook(package: zipfile.ZipFile, names: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Defined names (workbook scope) and the part that holds each sheet."""
+    root = _xml(_part(package, names, "xl/workbook.xml"))
+    if root is None:
+        return {}, {}
+    defined = {
+        node.get("name", ""): (node.text or "")
+        for node in root.iterfind("main:definedNames/main:definedName", _NS)
+        if node.get("localSheetId") is None
+    }
+    rels = _xml(_part(package, names, "xl/_rels/workbook.xml.rels"))
+    targets = {}
+    if rels is not None:
+        for node in rels.iterfind("rel:Relationship", _NS):
+            target = node.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+            targets[node.get("Id")] = path
+    sheets = {
+        node.get("name", ""): targets.get(node.get(f"{{{_NS['r']}}}id"), "")
+        for node in root.iterfind("main:sheets/main:sheet", _NS)
+    }
+    return defined, sheets
+
+
+def _parse_time(text: str | None, zone: timezone) -> datetime | None:
+    if not text:
+        return None
+    text = text.strip()
+    # Python before 3.11 and some writers: trim nanoseconds to what fromisoformat takes.
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def _decode(value) -> str | None:
+    if isinstance(value, bytes):
+        for encoding in ("utf-8", "gbk", "latin-1"):
+            try:
+                return value.decode(encoding).strip("\x00 ") or None
+            except UnicodeDecodeError:
+                continue
+    return value or None

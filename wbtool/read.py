@@ -1,0 +1,347 @@
+"""Reading one returned file into a form: what the unit typed, where, and what the file says about itself.
+
+``read_file`` never raises for a bad file: whatever goes wrong inside a parser
+(calamine panics included) ends as a ``file-unreadable`` finding.  Finding the form
+is format-free: readers in ``wbtool.io`` turn sheets and Word tables into grids of
+display strings, and ``find_form`` looks for the 主要任务 / 完成情况 header in them.
+
+The rule for text (see ``wbtool.io.read_sheet.display_text`` for numbers and dates):
+``_x000D_`` (Excel's escaped carriage return), CRLF and CR become "\\n"; trailing
+white space is dropped; an empty cell is None.  Leading white space of a 完成情况
+text is kept (units indent paragraphs with full-width spaces).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import PurePath
+from typing import Sequence
+
+from . import identity
+from .findings import finding
+from .io import crypto, ooxml_meta, read_docx, read_sheet
+from .io.ooxml_meta import DocumentMeta
+from .io.read_sheet import Grid
+from .model import Form, FormRow, Identity, ReadResult, ReturnedFile
+
+FORM, ATTACHMENT, UNREADABLE = "form", "attachment", "unreadable"
+
+# Header cells, matched after white space is removed, by prefix: the official
+# header reads 完成情况（每项字数控制在300字以内）.  Role → accepted labels.
+HEADER_LABELS: dict[str, tuple[str, ...]] = {
+    "no": ("序号",),
+    "section": ("工程名称", "工程"),
+    "task": ("主要任务", "任务（项目）", "任务(项目)"),
+    "owners": ("责任单位", "牵头单位"),
+    "entry": ("完成情况",),
+    "count": ("字数",),
+    "deadline": ("完成年限", "完成时限"),
+}
+REQUIRED_ROLES = ("task", "entry")
+HEADER_SEARCH_ROWS = 30
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".ods", ".et", ".ett"}
+WORD_SUFFIXES = {".docx", ".docm", ".dotx", ".dotm"}
+MACRO_SUFFIXES = {".xlsm", ".xltm", ".docm", ".dotm"}
+
+RESAVE = "请单位用 Excel 或 WPS 打开后“另存为” .xlsx 格式，再重新报送。"
+
+_SPACE = re.compile(r"\s+")
+_NEEDS_QUOTES = re.compile(r"[\s!'\"()\-+,;&=<>^%$#@{}\[\]]")
+
+
+# ---------------------------------------------------------------------------
+# Finding the form in grids of text (no file format known here).
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the form sits in a grid: the header's index in ``grid.rows`` and role → column index."""
+
+    grid: Grid
+    header: int
+    columns: dict[str, int]
+
+
+def find_form(grids: Sequence[Grid]) -> Layout | None:
+    """The first grid, in the order given, with a 主要任务 + 完成情况 header in its first rows."""
+    for grid in grids:
+        for index, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
+            columns = header_columns(row)
+            if columns is not None:
+                return Layout(grid, index, columns)
+    return None
+
+
+def header_columns(row: Sequence[str | None]) -> dict[str, int] | None:
+    """Role → column index if this row is a form header, else None.  Roles map by text, not position."""
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(row):
+        if not cell:
+            continue
+        label = _SPACE.sub("", cell)
+        for role, labels in HEADER_LABELS.items():
+            if role not in columns and label.startswith(labels):
+                columns[role] = index
+                break
+    return columns if all(role in columns for role in REQUIRED_ROLES) else None
+
+
+def form_rows(layout: Layout, cell_name) -> tuple[FormRow, ...]:
+    """The data rows below the header; ``cell_name(row_index, column_index)`` names a cell for people.
+
+    Fully empty rows, rows with neither 主要任务 nor 完成情况 text (notes, blank
+    borders) and repeated header rows (the official table repeats it on each page)
+    are skipped; a row that spans the whole table is a 工程 title and becomes the
+    section of the rows after it.
+    """
+    grid, columns = layout.grid, layout.columns
+    sections = _merged_sections(grid, columns.get("section"))
+    current_section: str | None = None
+    rows = []
+    for index in range(layout.header + 1, len(grid.rows)):
+        cells = grid.rows[index]
+        value = lambda role: _cell(cells, columns.get(role))  # noqa: E731
+        task, entry = _clean(value("task")), _clean_entry(value("entry"))
+        if task is None and entry is None:
+            title = _title_row(cells)
+            if title:
+                current_section = title
+            continue
+        if _repeats_header(task, entry):
+            continue
+        section = _clean(value("section")) or sections.get(index) or current_section
+        rows.append(
+            FormRow(
+                row=grid.first_row + index,
+                no=_clean(value("no")),
+                section=section,
+                task=task,
+                owners=_clean(value("owners")),
+                entry=entry,
+                entry_cell=cell_name(index, columns["entry"]),
+            )
+        )
+    return tuple(rows)
+
+
+def _repeats_header(task: str | None, entry: str | None) -> bool:
+    return bool(
+        task
+        and entry
+        and _SPACE.sub("", task).startswith(HEADER_LABELS["task"])
+        and _SPACE.sub("", entry).startswith(HEADER_LABELS["entry"])
+    )
+
+
+def _cell(cells: Sequence[str | None], column: int | None) -> str | None:
+    if column is None or column >= len(cells):
+        return None
+    return cells[column]
+
+
+def _merged_sections(grid: Grid, column: int | None) -> dict[int, str]:
+    """Row index → the 工程名称 a merged cell shows on that row (only its top cell holds the text)."""
+    if column is None:
+        return {}
+    filled = {}
+    for top, left, bottom, right in grid.merges:
+        if left <= column <= right and 0 <= top < len(grid.rows):
+            text = _clean(_cell(grid.rows[top], left))
+            if text:
+                for index in range(top, bottom + 1):
+                    filled[index] = text
+    return filled
+
+
+def _title_row(cells: Sequence[str | None]) -> str | None:
+    texts = [cell for cell in cells if cell and cell.strip()]
+    return _clean(texts[0]) if len(texts) == 1 else None
+
+
+def normalise_newlines(text: str) -> str:
+    if "\r" not in text and "_x000D_" not in text:
+        return text  # the common case, and a hot path
+    return text.replace("_x000D_\n", "\n").replace("_x000D_", "\n").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return normalise_newlines(text).strip() or None
+
+
+def _clean_entry(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = normalise_newlines(text).rstrip()
+    return text if text.strip() else None
+
+
+def sheet_cell(sheet: str, row: int, column: int) -> str:
+    """An A1 reference people can type into Excel: 填报表!E7, 'Sheet 1'!E7 (row/column 1-based)."""
+    name = "'" + sheet.replace("'", "''") + "'" if _NEEDS_QUOTES.search(sheet) else sheet
+    return f"{name}!{ooxml_meta.column_letters(column - 1)}{row}"
+
+
+# ---------------------------------------------------------------------------
+# Reading one file.
+# ---------------------------------------------------------------------------
+
+
+def read_file(file: ReturnedFile, password: str | None = None) -> ReadResult:
+    """Read one returned file; never raises for a bad file (only KeyboardInterrupt/SystemExit pass)."""
+    try:
+        return _read(file, password)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except MemoryError:
+        return unreadable(file, "读取时占用内存过多")
+    except BaseException as exc:  # calamine panics raise pyo3's PanicException, not an Exception
+        return unreadable(file, f"文件已损坏或格式无法识别：{type(exc).__name__}")
+
+
+def unreadable(file: ReturnedFile, reason: str) -> ReadResult:
+    message = f"文件无法读取（{reason}）。{RESAVE}"
+    return ReadResult(UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),))
+
+
+def _read(file: ReturnedFile, password: str | None) -> ReadResult:
+    suffix = PurePath(file.name).suffix.lower()
+    data = file.read_bytes()
+    box = crypto.container(data)
+    if box == "ole2":
+        return _read_ole(file, data, suffix, password)
+    if box == "zip":
+        return _read_zip(file, data, suffix)
+    if suffix in SPREADSHEET_SUFFIXES or suffix in WORD_SUFFIXES:
+        # Often a web page or CSV saved under an Excel name; calamine cannot read either.
+        return unreadable(file, "文件内容不是 Excel/WPS/Word 文档格式，可能是网页或文本另存的")
+    return ReadResult(ATTACHMENT)
+
+
+def _read_ole(file: ReturnedFile, data: bytes, suffix: str, password: str | None) -> ReadResult:
+    streams = crypto.ole_streams(data)
+    workbook = bool(streams & {"Workbook", "Book"})
+    if "EncryptionInfo" in streams or (workbook and crypto.is_encrypted(data)):
+        return _read_encrypted(file, data, suffix, password)
+    if workbook:
+        return _read_spreadsheet(file, data, _ole_meta(data))
+    if suffix in SPREADSHEET_SUFFIXES:
+        return unreadable(file, "文件不是 Excel 工作簿")
+    return ReadResult(ATTACHMENT)  # old Word (.doc), WPS 文字 (.wps) and the like: documents, not forms
+
+
+def _read_encrypted(file: ReturnedFile, data: bytes, suffix: str, password: str | None) -> ReadResult:
+    where = {"file": file.display}
+    if password is None:
+        message = "文件设置了打开密码，无法读取。请单位去掉密码后重新报送，或运行时用 --password 提供密码。"
+        return ReadResult(UNREADABLE, findings=(finding("file-encrypted", message, **where),))
+    try:
+        plain = crypto.decrypt(data, password)
+    except crypto.WrongPassword:
+        message = "用所给的密码打不开此文件（密码不对）。请核对后用 --password 重新提供，或请单位去掉密码后重新报送。"
+        return ReadResult(UNREADABLE, findings=(finding("file-encrypted", message, **where),))
+    except crypto.CannotDecrypt:
+        message = "文件的加密方式无法解开。请单位去掉打开密码后重新报送。"
+        return ReadResult(UNREADABLE, findings=(finding("file-encrypted", message, **where),))
+    if crypto.container(plain) == "zip":
+        return _read_zip(file, plain, suffix)
+    return _read_spreadsheet(file, plain, _ole_meta(plain))
+
+
+def _read_zip(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
+    meta = ooxml_meta.zip_meta(data)
+    if meta.kind in ("xlsx", "xlsb", "ods"):
+        return _read_spreadsheet(file, data, meta)
+    if meta.kind == "docx":
+        return _read_word(file, data, meta)
+    if suffix in SPREADSHEET_SUFFIXES or suffix in WORD_SUFFIXES:
+        return unreadable(file, "压缩格式的文档缺少工作簿或正文部分，文件可能已损坏")
+    return ReadResult(ATTACHMENT)  # pptx, odt, a zip inside a zip: listed, not read
+
+
+def _read_spreadsheet(file: ReturnedFile, data: bytes, meta: DocumentMeta) -> ReadResult:
+    book = read_sheet.read_workbook(data, skip=frozenset({identity.SHEET}))
+    marker = [grid for grid in book.grids if grid.name == identity.SHEET]
+    grids = [grid for grid in book.grids if grid.name != identity.SHEET]
+    grids.sort(key=lambda grid: not grid.visible)  # stable: sheet order, visible sheets first
+    findings = _macro_findings(file, meta)
+    layout = find_form(grids)
+    if layout is None:
+        message = "未找到填报表（没有含“主要任务”“完成情况”表头的工作表）。请使用下发的填报表填写后重新报送。"
+        return ReadResult(UNREADABLE, findings=(*findings, finding("form-not-found", message, file=file.display)))
+    grid = layout.grid
+    entry_column = sheet_cell(grid.name, 1, grid.first_col + layout.columns["entry"])[:-1]  # 填报表!E
+    rows = form_rows(layout, lambda r, c: f"{entry_column}{grid.first_row + r}")
+    if meta.kind == "xlsx" and grid.name in meta.sheet_parts:
+        rows = _with_formulas(data, meta.sheet_parts[grid.name], grid.first_col - 1 + layout.columns["entry"], rows)
+    identities = _identities(meta, marker[0] if marker else None)
+    form = Form(
+        sheet=grid.name,
+        header_row=grid.first_row + layout.header,
+        rows=rows,
+        identities=identities,
+        saved_at=meta.saved_at,
+        application=meta.application,
+        has_macros=meta.has_macros,
+        kind=meta.kind or "xlsx",
+    )
+    return ReadResult(FORM, form=form, findings=findings)
+
+
+def _read_word(file: ReturnedFile, data: bytes, meta: DocumentMeta) -> ReadResult:
+    grids = read_docx.read_tables(data)
+    layout = find_form(grids)
+    findings = _macro_findings(file, meta)
+    if layout is None:
+        return ReadResult(ATTACHMENT, findings=findings)  # 工作总结, 典型经验: documents, not forms
+    grid = layout.grid
+    rows = form_rows(layout, lambda r, c: f"{grid.name} 第{r + 1}行")
+    form = Form(
+        sheet=grid.name,
+        header_row=layout.header + 1,
+        rows=rows,
+        identities=_identities(meta, None),
+        saved_at=meta.saved_at,
+        application=meta.application,
+        has_macros=meta.has_macros,
+        kind="docx",
+    )
+    return ReadResult(FORM, form=form, findings=findings)
+
+
+def _ole_meta(data: bytes) -> DocumentMeta:
+    """An .xls file's own metadata; a damaged SummaryInformation costs the metadata, not the form."""
+    try:
+        return ooxml_meta.ole_meta(data)
+    except Exception:
+        return DocumentMeta("xls")
+
+
+def _with_formulas(data: bytes, part: str, column: int, rows: tuple[FormRow, ...]) -> tuple[FormRow, ...]:
+    try:
+        formulas = ooxml_meta.column_formulas(data, part, column)
+    except Exception:  # the values are read; only the formula flag is lost
+        return rows
+    if not formulas:
+        return rows
+    return tuple(replace(row, entry_formula=formulas[row.row]) if row.row in formulas else row for row in rows)
+
+
+def _identities(meta: DocumentMeta, marker: Grid | None) -> tuple[Identity, ...]:
+    found = [
+        identity.from_properties(meta.properties),
+        identity.from_sheet_rows(marker.rows) if marker is not None else None,
+        identity.from_name_value(meta.defined_names.get(identity.DEFINED_NAME, "")),
+    ]
+    return tuple(item for item in found if item is not None)
+
+
+def _macro_findings(file: ReturnedFile, meta: DocumentMeta):
+    if not (meta.has_macros or PurePath(file.name).suffix.lower() in MACRO_SUFFIXES):
+        return ()
+    message = "文件含有宏代码。只读取了表格内容，没有运行宏；请单位今后另存为不含宏的 .xlsx/.docx 格式报送。"
+    return (finding("macro-present", message, file=file.display),)
