@@ -103,11 +103,17 @@ _NAMES = st.lists(
 
 
 def _also_reads_as_utf8_chinese(raw: bytes) -> bool:
+    """Valid UTF-8 whose every non-ASCII character lies above the alphabetic scripts.
+
+    A superset of the bytes the decoder reads as UTF-8; the common trap (two-byte
+    sequences such as 学校 → ѧУ) stays inside the property.
+    """
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return any(ord(char) > 0x7F for char in text)
+    wide = [char for char in text if ord(char) > 0x7F]
+    return bool(wide) and all(ord(char) >= 0x2000 for char in wide)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -178,6 +184,19 @@ def test_member_over_the_single_entry_limit_is_unsafe():
 
     assert [(f.code, f.file) for f in contents.findings] == [("archive-unsafe", "z.zip › big.xlsx")]
     assert [member.name for member in contents.members] == ["small.xlsx"]
+
+
+def test_once_the_total_budget_is_spent_the_rest_is_not_started():
+    data = build_zip([RawMember(f"{index}.xlsx", data=os.urandom(1200)) for index in range(4)])
+    limits = ArchiveLimits(max_total=2000)
+
+    contents = read_zip(data, "z.zip", limits=limits, budget=Budget(limits))
+
+    assert [member.name for member in contents.members] == ["0.xlsx"]
+    assert [(f.code, f.file) for f in contents.findings] == [
+        ("archive-unsafe", "z.zip › 1.xlsx"),  # stopped while inflating
+        ("archive-unsafe", "z.zip"),  # 2.xlsx and 3.xlsx, in one finding
+    ]
 
 
 def test_total_budget_is_shared_with_nested_zips(tmp_path):

@@ -245,51 +245,58 @@ def read_zip(
     litter) before a byte of them is inflated.  Unsafe, encrypted and unreadable
     members become findings; the others are returned in archive order.
     """
-    findings: list[Finding] = []
-    members: list[Member] = []
     try:
         archive = zipfile.ZipFile(BytesIO(source) if isinstance(source, bytes) else source)
     except BROKEN_ZIP:
         return ZipContents((), (_unreadable_zip(where),))
     with archive:
-        infos = [info for info in archive.infolist() if not _is_folder(info)]
-        if len(infos) > budget.entries:
+        # Folder entries end in "/" once decoded; the raw bytes may end in 0x5C ("\\")
+        # as the second byte of a GBK character, so they are not a test.
+        entries = [(member_name(info), info) for info in archive.infolist()]
+        entries = [(name, info) for name, info in entries if not name.endswith("/")]
+        if len(entries) > budget.entries:
             message = (
-                f"压缩包含 {len(infos)} 个文件，超过上限 {limits.max_entries} 个（疑似压缩炸弹），整个压缩包未读取。"
+                f"压缩包含 {len(entries)} 个文件，超过上限 {limits.max_entries} 个（疑似压缩炸弹），整个压缩包未读取。"
                 "请单位只打包需要报送的文件后重发。"
             )
             return ZipContents((), (finding("archive-unsafe", message, file=where),))
-        budget.entries -= len(infos)
-        seen: dict[str, str] = {}
-        for index, info in enumerate(infos):
-            name = member_name(info)
-            place = f"{where}{ORIGIN_SEPARATOR}{name}"
-            problem = _unsafe_name(name, info, seen)
-            if problem:
-                findings.append(finding("archive-unsafe", problem, file=place))
-                continue
-            if not wanted(name):
-                continue
-            if info.flag_bits & _FLAG_ENCRYPTED:
-                findings.append(finding("file-encrypted", _ENCRYPTED, file=place))
-                continue
-            if budget.bytes <= 0:
-                findings.append(_budget_spent(where, limits, infos[index:]))
-                break
+        budget.entries -= len(entries)
+        return _read_members(archive, entries, where, limits, budget, wanted)
+
+
+def _read_members(
+    archive: zipfile.ZipFile,
+    entries: list[tuple[str, zipfile.ZipInfo]],
+    where: str,
+    limits: ArchiveLimits,
+    budget: Budget,
+    wanted: Callable[[str], bool],
+) -> ZipContents:
+    findings: list[Finding] = []
+    members: list[Member] = []
+    seen: dict[str, str] = {}
+    for index, (name, info) in enumerate(entries):
+        place = f"{where}{ORIGIN_SEPARATOR}{name}"
+        problem = _unsafe_name(name, info, seen)
+        if problem:
+            findings.append(finding("archive-unsafe", problem, file=place))
+        elif not wanted(name):
+            continue
+        elif info.flag_bits & _FLAG_ENCRYPTED:
+            findings.append(finding("file-encrypted", _ENCRYPTED, file=place))
+        elif budget.bytes <= 0:
+            findings.append(_budget_spent(where, limits, [name for name, _ in entries[index:]]))
+            break
+        else:
             try:
                 data = _inflate(archive, info, limits, budget)
             except _Unsafe as unsafe:
                 findings.append(finding("archive-unsafe", str(unsafe), file=place))
-                continue
             except BROKEN_ZIP as error:
                 findings.append(_unreadable_member(place, error))
-                continue
-            members.append(Member(name=name, data=data, modified_at=member_time(info)))
+            else:
+                members.append(Member(name=name, data=data, modified_at=member_time(info)))
     return ZipContents(tuple(members), tuple(findings))
-
-
-def _is_folder(info: zipfile.ZipInfo) -> bool:
-    return info.orig_filename.endswith(("/", "\\"))
 
 
 def _unsafe_name(name: str, info: zipfile.ZipInfo, seen: dict[str, str]) -> str | None:
@@ -325,6 +332,7 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLim
             if size > limits.max_entry:
                 raise _Unsafe(_too_big(limits))
             if size > budget.bytes:
+                budget.bytes = 0  # spent: the members after this one are not even started
                 raise _Unsafe(
                     f"压缩包解压后总量超过上限 {limits.max_total // MiB} MB（疑似压缩炸弹），此项未读取。"
                     "请单位只打包需要报送的文件后重发。"
@@ -346,10 +354,10 @@ def _too_big(limits: ArchiveLimits) -> str:
     )
 
 
-def _budget_spent(where: str, limits: ArchiveLimits, rest: list[zipfile.ZipInfo]) -> Finding:
+def _budget_spent(where: str, limits: ArchiveLimits, rest: list[str]) -> Finding:
     message = (
         f"压缩包解压后总量已达上限 {limits.max_total // MiB} MB，其余 {len(rest)} 个文件未读取"
-        f"（{'、'.join(member_name(info) for info in rest[:5])}{' 等' if len(rest) > 5 else ''}）。"
+        f"（{'、'.join(rest[:5])}{' 等' if len(rest) > 5 else ''}）。"
         "请单位分开打包后重发。"
     )
     return finding("archive-unsafe", message, file=where)
