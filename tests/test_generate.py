@@ -212,20 +212,17 @@ def test_entry_validation_limits_length_with_chinese_prompts(batch):
 
 def test_over_limit_turns_entry_and_count_red(batch):
     catalogue, _, books, _ = batch
+    entry_col, count_col = _col(catalogue, "entry"), _col(catalogue, "count")
     for unit, wb in books.items():
         ws = wb[tx.FILL_SHEET]
         rules = {str(rng.sqref): list(r) for rng, r in ws.conditional_formatting._cf_rules.items()}
-        n = len(catalogue.tasks_of(unit))
-        entry = tx.entry_cells(catalogue, n)
-        count = entry.replace(_col(catalogue, "entry"), _col(catalogue, "count"))
-        assert set(rules) == {entry, count}
-        (entry_rule,) = rules[entry]
-        top_left = entry.split(":")[0]
-        assert entry_rule.type == "expression"
-        assert entry_rule.formula == [f"{wordcount.excel_formula(top_left)}>{catalogue.limit}"]
-        (count_rule,) = rules[count]
-        assert (count_rule.type, count_rule.operator, count_rule.formula) == ("cellIs", "greaterThan", [str(catalogue.limit)])
-        assert entry_rule.dxf.font.color.rgb.endswith(tx.OVER_FONT[1:])
+        last = tx.FIRST_DATA_ROW + len(catalogue.tasks_of(unit)) - 1
+        both = f"{entry_col}{tx.FIRST_DATA_ROW}:{count_col}{last}"
+        assert list(rules) == [both]
+        (rule,) = rules[both]
+        assert rule.type == "expression"
+        assert rule.formula == [f"{wordcount.excel_formula(f'${entry_col}{tx.FIRST_DATA_ROW}')}>{catalogue.limit}"]
+        assert rule.dxf.font.color.rgb.endswith(tx.OVER_FONT[1:])
 
 
 # ---------------------------------------------------------------------------

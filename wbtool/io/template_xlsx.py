@@ -370,7 +370,6 @@ class _Writer:
         col, count = self.col["entry"], self.col["count"]
         first, last = FIRST_DATA_ROW - 1, FIRST_DATA_ROW - 2 + n
         top_left = xl_rowcol_to_cell(first, col)
-        over = f"{wordcount.excel_formula(top_left)}>{limit}"
         validation = {
             "validate": "custom",
             "value": f"={wordcount.excel_formula(top_left)}<={limit}",
@@ -382,12 +381,11 @@ class _Writer:
             "error_type": "stop",
         }
         _check(ws.data_validation(first, col, last, col, validation), "data_validation")
-        red = self.fmt["over"]
-        _check(ws.conditional_format(first, col, last, col, {"type": "formula", "criteria": "=" + over, "format": red}), "conditional_format")
-        _check(
-            ws.conditional_format(first, count, last, count, {"type": "cell", "criteria": ">", "value": limit, "format": red}),
-            "conditional_format",
-        )
+        # One rule over 完成情况 and 字数 together ($ pins the column): the whole
+        # row's entry turns red, and xlsxwriter prepares one formula, not two.
+        pinned = xl_rowcol_to_cell(first, col, col_abs=True)
+        rule = {"type": "formula", "criteria": f"={wordcount.excel_formula(pinned)}>{limit}", "format": self.fmt["over"]}
+        _check(ws.conditional_format(first, min(col, count), last, max(col, count), rule), "conditional_format")
 
     def _print_setup(self, ws, last_col: int) -> None:
         ws.set_paper(9)  # A4
