@@ -68,6 +68,7 @@ def build_report(view: MasterView, *, today: date | None = None) -> Report:
     blocks += _submission_part(view)
     blocks += _tasks_part(view)
     blocks += _issues_part(view)
+    blocks.append(Block(BODY, ""))  # GB/T 9704: one blank line before the attachment note
     blocks.append(Block(BODY, f"附件：{catalogue.title}"))
     rows = tuple(
         TableRow(task.no, task.section, task.text, task.owners_text, view.texts.get(task.no, ""), task.deadline)
@@ -93,7 +94,15 @@ def _opening(catalogue: Catalogue) -> str:
 def _names(units: Sequence[str]) -> str:
     if len(units) <= MAX_UNITS_NAMED:
         return "、".join(units)
-    return "、".join(units[:MAX_UNITS_NAMED]) + f"等 {len(units)} 个单位"
+    return "、".join(units[:MAX_UNITS_NAMED]) + f"等{len(units)}个单位"
+
+
+def _task_list(numbers: Sequence[int]) -> str:
+    """第1、4、7项任务 — or, for a long list, 第1、4、7……项等N项任务."""
+    if len(numbers) <= MAX_UNITS_NAMED:
+        return f"第{'、'.join(map(str, numbers))}项任务"
+    shown = "、".join(map(str, numbers[:MAX_UNITS_NAMED]))
+    return f"第{shown}项等{len(numbers)}项任务"
 
 
 def _submission_part(view: MasterView) -> list[Block]:
@@ -105,14 +114,14 @@ def _submission_part(view: MasterView) -> list[Block]:
         Block(H1, "一、报送情况"),
         Block(
             BODY,
-            f"本次应报送单位 {len(units)} 个，已报送 {len(returned)} 个"
-            + (f"（其中 {len(partial)} 个单位部分任务未填写）" if partial else "")
-            + f"，未报送 {len(absent)} 个。",
+            f"本次应报送单位{len(units)}个，已报送{len(returned)}个"
+            + (f"（其中{len(partial)}个单位部分任务未填写）" if partial else "")
+            + f"，未报送{len(absent)}个。",
         ),
     ]
     blocks.append(Block(BODY, f"未报送单位：{_names(absent)}。" if absent else "所有单位均已报送。"))
     if partial:
-        listed = [f"{u.unit}（未填 {u.missing} 项）" for u in partial]
+        listed = [f"{u.unit}（未填{u.missing}项）" for u in partial]
         blocks.append(Block(BODY, f"部分任务未填写的单位：{_names(listed)}。"))
     corrected = list(dict.fromkeys(f.unit for f in view.findings if f.code == "superseded" and f.unit))
     if corrected:
@@ -127,9 +136,9 @@ def _tasks_part(view: MasterView) -> list[Block]:
     tasks = catalogue.tasks
     filled = [t for t in tasks if view.texts.get(t.no, "").strip()]
     text = (
-        f"{catalogue.attachment}所列 {len(tasks)} 项任务中，{len(filled)} 项已有{catalogue.entry_label}，"
-        f"{len(tasks) - len(filled)} 项尚无单位填报。各项任务{catalogue.entry_label}见{catalogue.attachment}，"
-        f"每项不超过 {catalogue.limit} 字。"
+        f"{catalogue.attachment}所列{len(tasks)}项任务中，{len(filled)}项已有{catalogue.entry_label}，"
+        f"{len(tasks) - len(filled)}项尚无单位填报。各项任务{catalogue.entry_label}见{catalogue.attachment}，"
+        f"每项不超过{catalogue.limit}字。"
     )
     return [Block(H1, "二、任务完成情况"), Block(BODY, text)]
 
@@ -142,9 +151,12 @@ def _issues_part(view: MasterView) -> list[Block]:
     number = 0
     if long_tasks:
         number += 1
-        listed = "、".join(str(no) for no in long_tasks)
         blocks.append(
-            Block(H3, f"{number}. 第 {listed} 项任务的文字超过 {catalogue.limit} 字，需在汇总表“定稿”栏压缩后重新生成本报告。")
+            Block(
+                H3,
+                f"{number}.{_task_list(long_tasks)}的文字超过{catalogue.limit}字，"
+                "需在汇总表“定稿”栏压缩后用 wbtool report 重新生成本报告。",
+            )
         )
     by_code: dict[str, list[Finding]] = {}
     for f in serious:
@@ -155,11 +167,11 @@ def _issues_part(view: MasterView) -> list[Block]:
         title = CODES[code].title if code in CODES else code
         units = list(dict.fromkeys(f.unit for f in items if f.unit))
         where = f"，涉及{_names(units)}" if units else ""
-        blocks.append(Block(H3, f"{number}. {title}（{items[0].severity.label}）{len(items)} 处{where}。"))
+        blocks.append(Block(H3, f"{number}.{title}（{items[0].severity.label}）{len(items)}处{where}。"))
     if number == 0:
         blocks.append(Block(BODY, "未发现需要处理的问题。"))
     infos = len(view.findings) - len(serious)
-    tail = f"另有提示 {infos} 条。" if infos else ""
+    tail = f"另有提示{infos}条。" if infos else ""
     blocks.append(Block(BODY, f"{tail}逐条明细见汇总表“问题清单”。"))
     blocks.append(Block(BODY, f"字数计算规则：{wordcount.RULE}。"))
     return blocks
