@@ -1,0 +1,93 @@
+"""How fast is `wbtool check`?  1,000 filled returns, against a plain pandas loop.
+
+    python bench/bench_check.py [--files 1000] [--workers N]
+
+Builds the returns in a temporary folder (every Wuxi unit's template, filled,
+copied into per-unit folders until there are --files of them), then times in
+the same run:
+
+* check_returns — collect + read (worker pool) + identify + check + corrections;
+* its phases separately (collect, read_all, the checks alone);
+* pandas.read_excel over the same files (openpyxl engine, and calamine), which
+  only reads one sheet and checks nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import returns as R  # noqa: E402
+
+from wbtool import catalogue as catalogues  # noqa: E402
+from wbtool.check import check_read, check_returns  # noqa: E402
+from wbtool.collect import collect  # noqa: E402
+from wbtool.pool import read_all  # noqa: E402
+
+TEXT = "按照市委市政府部署，我单位牵头推进该项任务，建立工作专班，制定实施方案，完成年度目标，成效明显。"
+
+
+def build(folder: Path, count: int) -> list[Path]:
+    wuxi, _ = catalogues.load("wuxi-2022")
+    filled = []
+    for unit in wuxi.units:
+        tasks = wuxi.tasks_of(unit.name)
+        if tasks:
+            blank = R.template(wuxi, unit.name, folder / "_templates")
+            filled.append(R.fill(blank, {t.no: f"{TEXT}（第{t.no}项）" for t in tasks}, folder / "_filled" / blank.name))
+    returns = folder / "回收"
+    paths = []
+    for index in range(count):
+        source = filled[index % len(filled)]
+        target = returns / f"{index:04d}" / source.name
+        target.parent.mkdir(parents=True)
+        shutil.copyfile(source, target)
+        paths.append(target)
+    shutil.rmtree(folder / "_templates")
+    shutil.rmtree(folder / "_filled")
+    return paths
+
+
+def timed(label: str, count: int, func):
+    start = time.perf_counter()
+    value = func()
+    seconds = time.perf_counter() - start
+    print(f"{label:<44} {seconds:7.2f} s   {1000 * seconds / count:7.2f} ms/file")
+    return value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args()
+    wuxi, _ = catalogues.load("wuxi-2022")
+    with tempfile.TemporaryDirectory(prefix="bench-check-") as temp:
+        folder = Path(temp)
+        paths = timed("build returns (not part of the check)", args.files, lambda: build(folder, args.files))
+        returns = folder / "回收"
+        n = len(paths)
+
+        result = timed("check_returns (collect+read+check)", n, lambda: check_returns([returns], wuxi))
+        assert len(result.files) == n and not result.has_errors, "the benchmark's returns should be clean"
+        collection = timed("  collect", n, lambda: collect([returns]))
+        results = timed("  read_all (worker pool)", n, lambda: read_all(collection.files, workers=args.workers))
+        timed("  identify + check + corrections", n, lambda: check_read(collection.files, results, wuxi))
+
+        import pandas as pd
+
+        header = 3  # 填报表's header is on row 4
+        timed("pandas.read_excel (openpyxl engine)", n, lambda: [pd.read_excel(p, sheet_name="填报表", header=header, engine="openpyxl") for p in paths])
+        timed("pandas.read_excel (calamine engine)", n, lambda: [pd.read_excel(p, sheet_name="填报表", header=header, engine="calamine") for p in paths])
+        print(f"{n} files, {len(result.entries)} entries, {len(result.findings)} findings")
+
+
+if __name__ == "__main__":
+    main()
