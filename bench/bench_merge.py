@@ -1,0 +1,307 @@
+"""How fast is ``wbtool merge`` on a big batch, and what does it cost in memory?
+
+    python bench/bench_merge.py [--n 1000] [--sizes 250,500,1000] [--profile]
+
+Builds ``n`` returned workbooks in bench/_work/ (filled copies of the generated
+Wuxi templates, every text different), then times, each in a fresh process so
+that peak memory is its own:
+
+(a) ``wbtool.merge.merge`` over the first N files: collect, read (worker pool),
+    check, master workbook, Word report, findings lists;
+(b) the obvious alternative: ``pandas.read_excel`` on every file, ``pd.concat``,
+    ``DataFrame.to_excel`` into one workbook — no checks, no report — with pandas'
+    default reader (openpyxl) and, for reference, with its calamine engine.
+
+Peak memory is ``ru_maxrss`` of the measuring process (``resource.getrusage``)
+plus the peak RSS of each reader worker, sampled from /proc (see DescendantPeaks).  Several sizes show
+whether memory grows with N.  ``--profile`` runs (a) once more under cProfile and
+prints where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "_work"
+TEXTS = HERE.parent / "samples" / "texts.yaml"
+BATCH = "20230105-bench"
+# Placeholders typed into every text of a unit's filled template; each copy
+# replaces them with its own numbers, so no two returned files say the same.
+MARKS = (b"[[A]]", b"[[B]]")
+TARGET_SECONDS = 1.5
+TARGET_RATIO = 8.0
+
+
+# ---------------------------------------------------------------------------
+# building the returns
+# ---------------------------------------------------------------------------
+
+
+def text_pool() -> list[str]:
+    """Realistic 完成情况 texts (the samples'), each with the two placeholders."""
+    import yaml
+
+    raw = yaml.safe_load(TEXTS.read_text(encoding="utf-8"))
+    texts = ["".join(str(t).split()) for unit in raw["entries"].values() for t in unit.values()]
+    tail = "截至2022年底，累计服务企业[[A]]家，培训[[B]]人次。"
+    return [text + tail for text in texts if len(text) + len(tail) < 300]
+
+
+def filled_templates(folder: Path) -> dict[str, bytes]:
+    """One filled workbook per Wuxi unit (every owned task answered), as bytes."""
+    import openpyxl
+
+    from wbtool import catalogue as catalogues
+    from wbtool.generate import generate
+
+    catalogue, _ = catalogues.load("wuxi-2022")
+    result = generate(catalogue, folder, batch=BATCH)
+    pool = text_pool()
+    filled: dict[str, bytes] = {}
+    for number, generated in enumerate(result.files):
+        book = openpyxl.load_workbook(generated.path)
+        sheet = book["填报表"]
+        header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "序号")
+        entry = next(c for c in range(1, sheet.max_column + 1) if str(sheet.cell(header, c).value).startswith("完成情况"))
+        for row in range(header + 1, sheet.max_row + 1):
+            if sheet.cell(row, 1).value is not None:
+                sheet.cell(row, entry).value = pool[(number + row) % len(pool)]
+        buffer = io.BytesIO()
+        book.save(buffer)
+        filled[generated.unit] = buffer.getvalue()
+    return filled
+
+
+def vary(workbook: bytes, rng: random.Random) -> bytes:
+    """A copy of ``workbook`` whose placeholders carry fresh numbers."""
+    numbers = [str(rng.randint(10, 99999)).encode() for _ in MARKS]
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    out = io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/") and MARKS[0] in data:
+                for mark, number in zip(MARKS, numbers):
+                    data = data.replace(mark, number)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def build_returns(n: int) -> list[Path]:
+    """``n`` returned workbooks in bench/_work/returns, cycling through the units."""
+    if WORK.exists():
+        shutil.rmtree(WORK)
+    folder = WORK / "returns"
+    folder.mkdir(parents=True)
+    filled = filled_templates(WORK / "templates")
+    units = sorted(filled)
+    rng = random.Random(20230112)
+    paths = []
+    for i in range(n):
+        unit = units[i % len(units)]
+        path = folder / f"{i:04d}-附件2-任务完成情况-{unit}.xlsx"
+        path.write_bytes(vary(filled[unit], rng))
+        paths.append(path)
+    return paths
+
+
+# ---------------------------------------------------------------------------
+# the two pipelines (each runs in its own process: see measure())
+# ---------------------------------------------------------------------------
+
+
+def run_merge(paths: list[Path], out: Path) -> dict:
+    from wbtool import catalogue as catalogues
+    from wbtool.merge import merge
+
+    catalogue, _ = catalogues.load("wuxi-2022")
+    start = time.perf_counter()
+    result = merge(paths, out, catalogue=catalogue)
+    seconds = time.perf_counter() - start
+    entries = sum(not e.superseded for e in result.master.details)
+    return {"seconds": seconds, "entries": entries, "findings": len(result.findings)}
+
+
+def run_pandas(paths: list[Path], out: Path, engine: str = "openpyxl") -> dict:
+    import pandas as pd
+
+    start = time.perf_counter()
+    frames = [pd.read_excel(path, sheet_name="填报表", header=3, engine=engine) for path in paths]
+    merged = pd.concat(frames, ignore_index=True)
+    out.mkdir(parents=True, exist_ok=True)
+    merged.to_excel(out / "pandas-汇总.xlsx", index=False)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "entries": int(merged.iloc[:, 4].notna().sum()), "findings": 0}
+
+
+def run_pandas_calamine(paths: list[Path], out: Path) -> dict:
+    return run_pandas(paths, out, engine="calamine")
+
+
+# pandas' default reader (openpyxl, as of pandas 2 and 3), and its fastest one.
+PIPELINES = {"merge": run_merge, "pandas": run_pandas, "pandas-calamine": run_pandas_calamine}
+
+
+class DescendantPeaks(threading.Thread):
+    """Peak RSS (VmHWM) of every descendant process, sampled from /proc.
+
+    ``getrusage(RUSAGE_CHILDREN)`` only sees children this process has waited for;
+    the reader pool forks its workers from a forkserver that is never waited for,
+    so their memory would be missed.  VmHWM is each process's own high-water mark,
+    so sampling every few milliseconds loses nothing of a worker that lives through
+    the read phase.
+    """
+
+    def __init__(self, interval: float = 0.02):
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.peaks: dict[int, int] = {}  # pid -> VmHWM in KB
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.sample()
+            self._done.wait(self.interval)
+
+    def stop(self) -> float:
+        """Stop sampling; the sum of the descendants' peaks in MB (an upper bound)."""
+        self._done.set()
+        self.join()
+        self.sample()
+        return sum(self.peaks.values()) / 1024
+
+    def sample(self) -> None:
+        for pid in _descendants(os.getpid()):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            match = re.search(r"^VmHWM:\s+(\d+)", status, re.M)
+            if match:
+                self.peaks[pid] = max(self.peaks.get(pid, 0), int(match.group(1)))
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])  # the field after the state
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def measure(kind: str, n: int) -> dict:
+    """Run one pipeline over the first ``n`` returns in a fresh Python process."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--measure", kind, "--n", str(n)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} N={n} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def child_main(kind: str, n: int) -> None:
+    paths = sorted((WORK / "returns").glob("*.xlsx"))[:n]
+    out = WORK / f"out-{kind}-{n}"
+    if out.exists():
+        shutil.rmtree(out)
+    sampler = DescendantPeaks()
+    sampler.start()
+    figures = PIPELINES[kind](paths, out)
+    children = sampler.stop()
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KB
+    print(json.dumps({**figures, "n": len(paths), "own_mb": own, "children_mb": children}))
+
+
+def profile(n: int, top: int = 25) -> None:
+    import cProfile
+    import pstats
+
+    paths = sorted((WORK / "returns").glob("*.xlsx"))[:n]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run_merge(paths, WORK / "out-profile")
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+
+
+# ---------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000, help="returned workbooks to build and merge")
+    parser.add_argument("--sizes", default="250,500,1000", help="batch sizes for the memory series")
+    parser.add_argument("--profile", action="store_true", help="profile merge over all N files")
+    parser.add_argument("--measure", choices=sorted(PIPELINES), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        child_main(args.measure, args.n)
+        return
+
+    start = time.perf_counter()
+    paths = build_returns(args.n)
+    size = sum(p.stat().st_size for p in paths) / 1024 / 1024
+    print(f"built {len(paths)} returned workbooks ({size:.1f} MB) in {time.perf_counter() - start:.1f} s\n")
+
+    merged = measure("merge", args.n)
+    plain = measure("pandas", args.n)
+    fast = measure("pandas-calamine", args.n)
+    print(HEADER)
+    for kind, figures in (("merge", merged), ("pandas", plain), ("pandas-calamine", fast)):
+        print(row(kind, figures))
+    ratio = plain["seconds"] / merged["seconds"]
+    print(f"\nmerge is {ratio:.1f}x faster than the pandas pipeline "
+          f"({fast['seconds'] / merged['seconds']:.1f}x faster than pandas with the calamine engine)")
+    verdict = lambda ok: "met" if ok else "MISSED"  # noqa: E731
+    print(f"target merge({args.n}) <= {TARGET_SECONDS} s: {verdict(merged['seconds'] <= TARGET_SECONDS)}; "
+          f"ratio >= {TARGET_RATIO}x: {verdict(ratio >= TARGET_RATIO)}")
+
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} - {args.n})
+    if sizes:
+        print("\nmemory as N grows (merge):")
+        print(HEADER)
+        for n in [*sizes, args.n]:
+            figures = merged if n == args.n else measure("merge", n)
+            print(row("merge", figures))
+    if args.profile:
+        print()
+        profile(args.n)
+
+
+HEADER = f"{'pipeline':<16} {'N':>6} {'seconds':>8} {'ms/file':>8} {'peak MB':>8} {'(self+workers)':>15} {'entries':>8}"
+
+
+def row(kind: str, figures: dict) -> str:
+    peak = figures["own_mb"] + figures["children_mb"]
+    split = f"{figures['own_mb']:.0f}+{figures['children_mb']:.0f}"
+    return (f"{kind:<16} {figures['n']:>6} {figures['seconds']:>8.2f} {figures['seconds'] * 1000 / figures['n']:>8.2f} "
+            f"{peak:>8.0f} {split:>15} {figures['entries']:>8}")
+
+
+if __name__ == "__main__":
+    main()
