@@ -489,6 +489,9 @@ def markup_returns(paths: Sequence[str | Path], result: CheckResult, out_dir: st
     from .io.markup import target_name, write_markup
 
     out_dir = Path(out_dir)
+    problem = markup_target_problem(out_dir, paths)
+    if problem:
+        raise ValueError(problem)
     files = {file.display: file for file in collect([str(p) for p in paths]).files}
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
@@ -509,6 +512,20 @@ def markup_returns(paths: Sequence[str | Path], result: CheckResult, out_dir: st
         write_markup(file.read_bytes(), file.name, report.unit, by_file[report.file], target)
         written.append(target)
     return written
+
+
+def markup_target_problem(out_dir: str | Path, paths: Sequence[str | Path]) -> str | None:
+    """Why ``out_dir`` must not receive 退回修改 workbooks, or None.
+
+    Never inside a folder of returns: the next check would take them for returns.
+    """
+    target = Path(out_dir).resolve()
+    for path in paths:
+        source = Path(path).resolve()
+        folder = source if source.is_dir() else source.parent
+        if target == folder or folder in target.parents:
+            return f"“退回修改”文件夹不能放在回收材料所在的文件夹“{folder}”里，以免下次核查把它当成报送文件；请换一个位置。"
+    return None
 
 
 # ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import Mapping
 
 from .findings import finding
@@ -45,6 +46,7 @@ SOURCE_LABELS = {
 }
 
 _PATH_SPLIT = re.compile(r"[\\/]+")
+NO_ASSIGNMENTS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def identify(
     form: Form | None,
     catalogue: Catalogue,
     *,
-    assignments: Mapping[str, str] = {},
+    assignments: Mapping[str, str] = NO_ASSIGNMENTS,
 ) -> Identification:
     """Decide which unit sent ``file`` (see the module docstring for the order)."""
     registry = registry_for(catalogue)

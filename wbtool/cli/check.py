@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..check import check_returns, load_assignments, markup_returns, parse_assignments
+from ..check import check_returns, load_assignments, markup_returns, markup_target_problem, parse_assignments
 from ..identify import registry_for
 from ..model import CheckResult, Finding
 from ._common import (
@@ -45,7 +45,7 @@ def check(paths, catalog, fmt, password, assign, assignments_file, markup_dir) -
     只读不改：输入文件不会被修改。有“错误”级问题时退出码为 1。
     """
     catalogue, _ = load_catalogue(catalog)
-    assignments = _assignments(assign, assignments_file, catalogue)
+    assignments = assignments_from_options(assign, assignments_file, catalogue)
     if markup_dir is not None:
         _refuse_markup_inside_inputs(Path(markup_dir), paths)
 
@@ -65,7 +65,8 @@ def check(paths, catalog, fmt, password, assign, assignments_file, markup_dir) -
     sys.exit(EXIT_BLOCKING if result.has_errors else EXIT_OK)
 
 
-def _assignments(pairs, path, catalogue) -> dict[str, str]:
+def assignments_from_options(pairs, path, catalogue) -> dict[str, str]:
+    """--assignments FILE then --assign FILE=UNIT (later wins); exit 2 on anything unusable."""
     try:
         assignments = load_assignments(path) if path else {}
         assignments.update(parse_assignments(pairs))
@@ -80,14 +81,14 @@ def _assignments(pairs, path, catalogue) -> dict[str, str]:
     return assignments
 
 
+_assignments = assignments_from_options  # the name wbtool merge imported first
+
+
 def _refuse_markup_inside_inputs(out_dir: Path, paths) -> None:
-    target = out_dir.resolve()
-    for path in paths:
-        source = Path(path).resolve()
-        folder = source if source.is_dir() else source.parent
-        if target == folder or folder in target.parents:
-            err_console.print(f"[red]--markup 文件夹不能放在回收材料所在的文件夹“{folder}”里，以免下次核查把它当成报送文件；请换一个位置。[/]")
-            sys.exit(EXIT_CANNOT_RUN)
+    problem = markup_target_problem(out_dir, paths)
+    if problem:
+        err_console.print(f"[red]--markup：{problem}[/]")
+        sys.exit(EXIT_CANNOT_RUN)
 
 
 def findings_csv(findings: list[Finding]) -> str:
