@@ -135,8 +135,8 @@ def generate(
 ) -> GenerateResult:
     """Write one workbook per planned unit and the manifest into ``out_dir``.
 
-    Nothing is written when the plan has errors (an unknown unit) or when ``out_dir``
-    holds another batch and ``overwrite`` is false.
+    Nothing is written when the plan has errors (an unknown unit) or no units, or
+    when ``out_dir`` holds another batch and ``overwrite`` is false.
     """
     batch = batch or new_batch_id()
     if not valid_batch_id(batch):
@@ -145,7 +145,7 @@ def generate(
     result = GenerateResult(batch=batch, out_dir=out_dir)
     assignments, result.findings = plan(catalogue, units)
     result.findings += _folder_findings(out_dir, batch, overwrite, {a.filename for a in assignments})
-    if not result.ok:
+    if not result.ok or not assignments:
         return result
 
     created = datetime.now(timezone.utc)

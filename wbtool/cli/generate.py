@@ -52,7 +52,7 @@ def generate(catalog: str, units: tuple[str, ...], batch: str | None, out_dir: P
             catalogue, out_dir, units=units or None, batch=batch, overwrite=overwrite, progress=progress
         )
     findings = [f for f in catalogue_findings if f.code != "catalog-unit-unused"] + result.findings
-    if any(f.code in CANNOT_RUN for f in result.findings):
+    if not result.files or any(f.code in CANNOT_RUN for f in result.findings):
         render_findings(findings, title="未生成", console=err_console)
         sys.exit(EXIT_CANNOT_RUN)
     _summary(result)

@@ -258,8 +258,10 @@ class _Writer:
         self.identity = identity
         self.unit = assignment.unit.name
         self.fmt = _formats(book)
+        self.registry = Registry(catalogue.units, catalogue.groups)
         self.cols = columns(catalogue)
         self.col = {c.key: i for i, c in enumerate(self.cols)}
+        self._full_entry_lines = wrapped_lines("字" * catalogue.limit, self.cols[self.col["entry"]].width)
 
     def write(self, created: datetime | None) -> None:
         fill = self.book.add_worksheet(FILL_SHEET)
@@ -313,8 +315,7 @@ class _Writer:
     def _task_row(self, ws, row: int, task: Task) -> float:
         """Write one task; return the height its own cells need (points)."""
         fmt, col = self.fmt, self.col
-        registry = self._registry
-        owners = owners_label(registry, task, self.unit)
+        owners = owners_label(self.registry, task, self.unit)
         _check(ws.write_number(row, col["no"], task.no, fmt["center"]), "序号")
         _check(ws.write_string(row, col["task"], task.text, fmt["text"]), "主要任务")
         _check(ws.write_string(row, col["owners"], owners, fmt["text"]), "责任单位")
@@ -326,17 +327,10 @@ class _Writer:
         lines = max(
             wrapped_lines(task.text, self.cols[col["task"]].width),
             wrapped_lines(owners, self.cols[col["owners"]].width),
-            # room for a full-length entry, plus a line of slack
-            wrapped_lines("字" * self.catalogue.limit, self.cols[col["entry"]].width) + 1,
+            # room for a full-length entry (LINE_FACTOR already leaves some slack)
+            self._full_entry_lines,
         )
         return _height(lines, BODY_PT)
-
-    @property
-    def _registry(self) -> Registry:
-        registry = self.__dict__.get("_registry_cache")
-        if registry is None:
-            registry = self.__dict__["_registry_cache"] = Registry(self.catalogue.units, self.catalogue.groups)
-        return registry
 
     def _sections(self, ws, heights: list[float]) -> None:
         """Write 工程名称, merged over consecutive tasks of one section, then set heights."""
