@@ -32,6 +32,8 @@ Reader = Callable[[ReturnedFile, "str | None"], ReadResult]
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_MEMORY_MB = 1024
 MAX_WORKERS = 4
+STARTUP_TIMEOUT = 60.0
+_READY = "ready"
 
 
 def read_all(
@@ -146,7 +148,18 @@ class _Worker:
         process = context.Process(target=_serve, args=(child_end, reader, memory_mb), daemon=True)
         process.start()
         child_end.close()
-        return cls(process, parent_end)
+        worker = cls(process, parent_end)
+        # A worker that cannot even start (an unimportable main module, no memory at
+        # all) is the program's fault, not a file's: say so instead of blaming every file.
+        try:
+            ready = parent_end.poll(STARTUP_TIMEOUT) and parent_end.recv() == _READY
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            worker.job = -1  # force a kill in stop()
+            worker.stop()
+            raise RuntimeError("reader worker process failed to start")
+        return worker
 
     def stop(self) -> None:
         """Ask an idle worker to leave, kill a busy or stuck one; always reap it (no zombies)."""
@@ -180,6 +193,7 @@ def _serve(conn: Connection, reader: Reader, memory_mb: int) -> None:
     """A worker: read the files the parent sends, one at a time, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _cap_memory(memory_mb)
+    conn.send(_READY)
     while True:
         try:
             job = conn.recv()
