@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import io
 import os
+import re
 import shutil
 import struct
 import sys
 import time
 import unicodedata
+import urllib.parse
 import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -21,6 +24,8 @@ from hypothesis import strategies as st
 from conftest import CORPUS
 from wbtool.collect import Collection, collect, is_litter
 from wbtool.io.archive import ArchiveLimits, Budget, read_zip
+from wbtool.io.mail import read_mail
+from wbtool.model import ReturnedFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "collect"
 
@@ -495,3 +500,66 @@ def test_thousand_member_zip_is_collected_in_well_under_a_second(tmp_path):
 
     assert len(result.files) == 1_000 and result.findings == ()
     assert elapsed < 2
+
+
+# ---------------------------------------------------------------------------
+# Email attachment names, every way Chinese mail clients write them
+# ---------------------------------------------------------------------------
+
+
+def _rfc2047(name: str, charset: str) -> str:
+    return f'filename="=?{charset}?B?{base64.b64encode(name.encode("gbk")).decode()}?="'
+
+
+def _rfc2231(name: str, cut: int) -> str:
+    """The name in two continuations split after ``cut`` bytes, often mid-character."""
+    octets = re.findall(r"%[0-9A-F]{2}|.", urllib.parse.quote_from_bytes(name.encode("gbk")))
+    cut = cut % (len(octets) + 1)
+    head, tail = "".join(octets[:cut]), "".join(octets[cut:])
+    if not head or not tail:
+        return f"filename*=GBK''{head or tail}"
+    return f"filename*0*=GBK''{head};\r\n filename*1*={tail}"
+
+
+def _eml_with_attachment(disposition: bytes) -> bytes:
+    return (
+        b"From: unit@example.cn\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+        b"Content-Type: application/octet-stream\r\nContent-Disposition: attachment; "
+        + disposition
+        + b"\r\nContent-Transfer-Encoding: base64\r\n\r\neA==\r\n--b--\r\n"
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    name=st.text(_NAME_ALPHABET, min_size=1, max_size=16).filter(lambda name: name == name.strip()),
+    style=st.sampled_from(["rfc2047-gbk", "rfc2047-gb2312-label", "rfc2231-split", "raw-8bit"]),
+    cut=st.integers(min_value=0, max_value=200),
+)
+def test_any_gbk_attachment_name_decodes_back_exactly(name, style, cut):
+    raw = name.encode("gbk")
+    if style == "raw-8bit":
+        # Undeclared bytes: the same ambiguity as zip names, and a 0x5C trail byte
+        # inside a quoted string is a backslash escape to any MIME parser.
+        assume(not _also_reads_as_utf8_chinese(raw) and b"\\" not in raw)
+        disposition = b'filename="' + raw + b'"'
+    elif style == "rfc2231-split":
+        disposition = _rfc2231(name, cut).encode()
+    else:
+        disposition = _rfc2047(name, "GBK" if style == "rfc2047-gbk" else "gb2312").encode()
+
+    result = collect_bytes(_eml_with_attachment(disposition))
+
+    assert members(result) == [(name,)]
+
+
+def collect_bytes(eml: bytes) -> Collection:
+    mail, findings = read_mail(eml, "m.eml")
+    assert findings == ()
+    return Collection(
+        files=tuple(
+            ReturnedFile(origin=("m.eml", attachment.name), data=attachment.data) for attachment in mail.attachments
+        ),
+        findings=(),
+    )

@@ -185,23 +185,27 @@ def _raw_header(part: Message, header: str) -> str | None:
 
 
 def _raw_param(raw: str, header: str, param: str):
-    """The parameter as the compat32 parser leaves it: str, or (charset, lang, bytes-as-latin-1)."""
+    """The parameter as the compat32 parser leaves it: str, or (charset, lang, str).
+
+    Both strs hold the header's bytes one character per byte (latin-1): the
+    parser turns undeclared 8-bit bytes, which arrive as surrogate escapes, into
+    U+FFFD, so they are handed over in a form it leaves alone.
+    """
     holder = Message(policy=email.policy.compat32)
-    holder[header] = raw
+    holder[header] = raw.encode("utf-8", "surrogateescape").decode("latin-1")
     return holder.get_param(param, header=header)
 
 
 def _decode_param(value) -> str:
-    if isinstance(value, tuple):  # RFC 2231: the bytes were kept as latin-1 text
+    if isinstance(value, tuple):  # RFC 2231
         charset, _, text = value
-        return decode_bytes(text.encode("latin-1", "surrogateescape"), charset)
+        return decode_bytes(text.encode("latin-1"), charset)
     if "=?" in value:  # RFC 2047 words where they do not belong, as clients do
         return "".join(
-            decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk
+            decode_bytes(chunk if isinstance(chunk, bytes) else chunk.encode("latin-1"), charset)
             for chunk, charset in email.header.decode_header(value)
         )
-    # Raw 8-bit bytes in the header come back as surrogate escapes.
-    return decode_unlabelled(value.encode("utf-8", "surrogateescape"))
+    return decode_unlabelled(value.encode("latin-1"))  # raw 8-bit bytes, charset unstated
 
 
 def decode_bytes(raw: bytes, charset: str | None) -> str:
