@@ -36,6 +36,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
@@ -72,6 +73,7 @@ _WHITE = re.compile(r"\s+")
 # ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)  # the same task texts come back in every file of a batch
 def normalise(text: str | None) -> str:
     """A task text reduced to what identifies it: folded forms, no spaces, no leading number."""
     folded = unicodedata.normalize("NFKC", text or "")
@@ -123,8 +125,10 @@ def match_row(row: FormRow, catalogue: Catalogue) -> _Match:
     """The catalogue task a row stands for, and how it was recognised."""
     index = _index(catalogue)
     number = row_number(row)
-    text = normalise(row.task)
     by_number = catalogue.task(number) if number is not None else None
+    if by_number is not None and row.task == by_number.text:
+        return _Match(by_number, "exact")  # the untouched template row: most rows of most files
+    text = normalise(row.task)
     if by_number is not None and index.text_of[by_number.no] == text:
         return _Match(by_number, "exact")
     by_text = index.by_text.get(text) if text else None

@@ -64,16 +64,34 @@ class Identification:
         return self.unit is None
 
 
-_registries: dict[int, tuple[Catalogue, Registry]] = {}
+@dataclass
+class _Lookup:
+    """A catalogue's registry and the names already looked up in it (names repeat across a batch)."""
+
+    catalogue: Catalogue
+    registry: Registry
+    found: dict[str, list]
+
+    def find_in(self, name: str) -> list:
+        if name not in self.found:
+            self.found[name] = self.registry.find_in(name)
+        return self.found[name]
+
+
+_lookups: dict[int, _Lookup] = {}
+
+
+def _lookup(catalogue: Catalogue) -> _Lookup:
+    cached = _lookups.get(id(catalogue))
+    if cached is None or cached.catalogue is not catalogue:
+        cached = _Lookup(catalogue, Registry(catalogue.units, catalogue.groups), {})
+        _lookups[id(catalogue)] = cached
+    return cached
 
 
 def registry_for(catalogue: Catalogue) -> Registry:
     """The catalogue's unit registry, built once per catalogue object."""
-    cached = _registries.get(id(catalogue))
-    if cached is None or cached[0] is not catalogue:
-        cached = (catalogue, Registry(catalogue.units, catalogue.groups))
-        _registries[id(catalogue)] = cached
-    return cached[1]
+    return _lookup(catalogue).registry
 
 
 def identify(
@@ -84,7 +102,8 @@ def identify(
     assignments: Mapping[str, str] = NO_ASSIGNMENTS,
 ) -> Identification:
     """Decide which unit sent ``file`` (see the module docstring for the order)."""
-    registry = registry_for(catalogue)
+    lookup = _lookup(catalogue)
+    registry = lookup.registry
     where = {"file": file.display}
     findings: list[Finding] = []
     candidates: list[tuple[str, str]] = []
@@ -94,7 +113,7 @@ def identify(
     identity_units = _identity_units(identities, registry)
     candidates.extend((IDENTITY, unit) for unit in identity_units)
 
-    names, ambiguous = _name_candidates(file, registry)
+    names, ambiguous = _name_candidates(file, lookup)
     candidates.extend(names)
     sender_unit = _sender_unit(file, catalogue)
     if sender_unit:
@@ -207,7 +226,7 @@ def _foreign(identities: tuple[Identity, ...], catalogue: Catalogue, where: dict
     return []
 
 
-def _name_candidates(file: ReturnedFile, registry: Registry) -> tuple[list[tuple[str, str]], list[tuple[str, str, list[str]]]]:
+def _name_candidates(file: ReturnedFile, lookup: _Lookup) -> tuple[list[tuple[str, str]], list[tuple[str, str, list[str]]]]:
     """Units named by the file name, then folders and containers, innermost first.
 
     Returns the decisive ``(source, unit)`` pairs and the ambiguous names
@@ -216,7 +235,7 @@ def _name_candidates(file: ReturnedFile, registry: Registry) -> tuple[list[tuple
     decisive: list[tuple[str, str]] = []
     ambiguous: list[tuple[str, str, list[str]]] = []
     for source, name in _names_innermost_first(file):
-        units = registry.find_in(name)
+        units = lookup.find_in(name)
         if len(units) == 1:
             decisive.append((source, units[0].name))
         elif len(units) > 1:
