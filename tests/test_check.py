@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from wbtool.check import check_form, check_read, normalise, resolve_corrections, recency, row_number
+from wbtool.check import check_form, check_read, normalise, recency, row_number
 from wbtool.model import Form, FormRow, ReadResult, ReturnedFile, Identity
 
 UNIT = "市科技局"
@@ -331,3 +331,33 @@ def test_whole_fixture_folder_through_the_reader_pool(wuxi):
     assert sum(1 for e in result.current_entries() if e.unit == UNIT) == 8
     documents = [p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix != ".py"]
     assert len([r for r in result.files if r.role != "attachment"]) == len(documents)
+
+
+# --- assignments files and a LibreOffice re-save ---------------------------------------
+
+from wbtool.check import load_assignments, parse_assignments  # noqa: E402
+
+
+def test_assignment_lines_and_yaml(tmp_path):
+    lines = tmp_path / "a.txt"
+    lines.write_text("# 人工指定\n附件2(1).xlsx = 市科技局\n\n回收/a=b.xlsx=市财政局\n", encoding="utf-8")
+    assert load_assignments(lines) == {"附件2(1).xlsx": "市科技局", "回收/a=b.xlsx": "市财政局"}
+    listed = tmp_path / "b.yaml"
+    listed.write_text("- '*科技局*': 市科技局\n- 附件2.xlsx: 市财政局\n", encoding="utf-8")
+    assert load_assignments(listed) == {"*科技局*": "市科技局", "附件2.xlsx": "市财政局"}
+    with pytest.raises(ValueError):
+        parse_assignments(["no-unit="])
+
+
+@pytest.mark.soffice
+def test_libreoffice_resave_keeps_the_return_checkable(wuxi, tmp_path):
+    import returns as R
+
+    blank = R.template(wuxi, UNIT, tmp_path / "blank")
+    filled = R.fill(blank, {t.no: f"第{t.no}项已完成" for t in wuxi.tasks_of(UNIT)}, tmp_path / "filled" / "附件2.xlsx")
+    (resaved,) = R.resave([filled], "xlsx", tmp_path / "回收")
+    collection = collect([resaved])
+    result = check_read(collection.files, [read_file(f) for f in collection.files], wuxi)
+    assert [(r.unit, r.role) for r in result.files] == [(UNIT, "form")], "the identity survives LibreOffice"
+    assert {(e.task, e.text) for e in result.entries} == {(t.no, f"第{t.no}项已完成") for t in wuxi.tasks_of(UNIT)}
+    assert problems(result) == []

@@ -41,8 +41,14 @@ CSV_COLUMNS = ("code", "severity", "unit", "task", "file", "cell", "message", "t
 def check(paths, catalog, fmt, password, assign, assignments_file, markup_dir) -> None:
     """核查各单位交回的填报表：报送单位、任务对应、字数、漏填、错填。
 
-    PATH 可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
+    路径可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
     只读不改：输入文件不会被修改。有“错误”级问题时退出码为 1。
+
+    \b
+    例：
+      wbtool check 回收材料/
+      wbtool check 回收材料/ --format csv > 问题清单.csv
+      wbtool check 回收材料/ --assign "附件2(1).xlsx=市科技局" --markup 退回修改/
     """
     catalogue, _ = load_catalogue(catalog)
     assignments = assignments_from_options(assign, assignments_file, catalogue)
