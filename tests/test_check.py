@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
-from wbtool.check import check_form, check_read, normalise, recency, row_number
-from wbtool.model import Form, FormRow, ReadResult, ReturnedFile, Identity
+from wbtool.check import (
+    check_form,
+    check_read,
+    check_returns,
+    load_assignments,
+    normalise,
+    parse_assignments,
+    recency,
+    row_number,
+)
+from wbtool.collect import collect
+from wbtool.model import Form, FormRow, Identity, ReadResult, ReturnedFile
+from wbtool.read import read_file
 
 UNIT = "市科技局"
 T0 = datetime(2023, 1, 10, 9, 0, tzinfo=timezone.utc)
@@ -219,25 +231,23 @@ def test_findings_sorted_errors_first(wuxi):
 
 # --- real returned files (tests/fixtures/returns, built by make_fixtures.py) ---------
 
-from pathlib import Path  # noqa: E402
 
-from wbtool.check import check_returns  # noqa: E402
-from wbtool.collect import collect  # noqa: E402
-from wbtool.read import read_file  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "returns"
 PASSWORD = "wbtool-test"
-E = lambda row: f"填报表!E{row}"  # noqa: E731 — 市科技局's tasks 8…41 sit in rows 5…12
-ROW = {8: 5, 13: 6, 22: 7, 23: 8, 24: 9, 25: 10, 26: 11, 41: 12}
+
+
+def E(row: int) -> str:
+    """市科技局's tasks 8, 13, 22, 23, 24, 25, 26, 41 sit in rows 5–12 of 填报表; 完成情况 is column E."""
+    return f"填报表!E{row}"
+
 
 
 def check_fixture(catalogue, name, password=None):
     """Collect and read in this process (the pool is covered by test_whole_fixture_folder…)."""
     collection = collect([FIXTURES / name])
     results = [read_file(f, password) for f in collection.files]
-    from wbtool.check import check_read as run
-
-    return run(collection.files, results, catalogue, extra=collection.findings)
+    return check_read(collection.files, results, catalogue, extra=collection.findings)
 
 
 def problems(result):
@@ -335,7 +345,6 @@ def test_whole_fixture_folder_through_the_reader_pool(wuxi):
 
 # --- assignments files and a LibreOffice re-save ---------------------------------------
 
-from wbtool.check import load_assignments, parse_assignments  # noqa: E402
 
 
 def test_assignment_lines_and_yaml(tmp_path):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
-
 from wbtool.identify import assignment_for, identify
 from wbtool.model import Form, Identity, ReturnedFile
 
