@@ -13,6 +13,7 @@ superset of all three Chinese charsets.
 from __future__ import annotations
 
 import email
+import email.errors
 import email.header
 import email.policy
 import email.utils
@@ -64,12 +65,12 @@ def read_mail(data: bytes, where: str) -> tuple[Mail | None, tuple[Finding, ...]
             subject=_header_text(message, "Subject"),
             attachments=tuple(_attachments(message)),
         )
-    except (ValueError, LookupError, TypeError, AttributeError, RecursionError) as error:
-        return None, (_unreadable(where, error),)
+    except (email.errors.MessageError, ValueError, LookupError, TypeError, AttributeError, RecursionError):
+        return None, (_unreadable(where),)
     return mail, ()
 
 
-def _unreadable(where: str, error: Exception) -> Finding:
+def _unreadable(where: str) -> Finding:
     message = (
         "文件扩展名是 .eml，但无法按邮件读取（不是邮件原文，或已损坏）。"
         "请在邮箱中把该邮件重新“另存为 .eml”，或直接把邮件附件保存到回收文件夹。"
@@ -201,9 +202,13 @@ def _decode_param(value) -> str:
         charset, _, text = value
         return decode_bytes(text.encode("latin-1"), charset)
     if "=?" in value:  # RFC 2047 words where they do not belong, as clients do
+        try:
+            chunks = email.header.decode_header(value)
+        except email.errors.HeaderParseError:
+            chunks = [(value, None)]  # a damaged word: keep the text as it stands
         return "".join(
             decode_bytes(chunk if isinstance(chunk, bytes) else chunk.encode("latin-1"), charset)
-            for chunk, charset in email.header.decode_header(value)
+            for chunk, charset in chunks
         )
     return decode_unlabelled(value.encode("latin-1"))  # raw 8-bit bytes, charset unstated
 
