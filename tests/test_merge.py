@@ -315,3 +315,34 @@ def test_cli_merge_and_refusal(returns_dir, tmp_path):
     assert not isinstance(done.exception, Exception), done.exception
     assert done.exit_code in (0, 1), done.output
     assert "2/" in done.output and "附件2-任务完成情况汇总.xlsx" in done.output
+
+
+def test_deadline_column_when_the_catalogue_has_deadlines(jiangyin, tmp_path):
+    task = jiangyin.tasks[0]
+    result = CheckResult(jiangyin, (), (entry(task.owners[0], task.no, "已完成。"),), ())
+    sheet = load_workbook(write_master(build_master(result), tmp_path / "汇总.xlsx"))["附件2"]
+    deadline = column(sheet, "完成年限")
+    rows = table_rows(sheet)
+    assert [sheet.cell(rows[t.no], deadline).value for t in jiangyin.tasks] == [t.deadline or "" for t in jiangyin.tasks]
+
+
+def test_every_typed_text_ends_in_details_or_findings(wuxi, tmp_path):
+    """Nothing lost: valid, over-limit and formula-looking texts all reach the master."""
+    from returns import fill, template
+
+    typed: list[str] = []
+    shared = shared_task(wuxi)
+    for index, unit in enumerate(shared.owners[:3]):
+        texts = {}
+        for position, task in enumerate(wuxi.tasks_of(unit)):
+            kind = (index + position) % 3
+            text = {0: f"{unit}第{task.no}项。", 1: "超" * (wuxi.limit + 1 + position), 2: f"=SUM({position})"}[kind]
+            texts[task.no] = text
+        typed += texts.values()
+        fill(template(wuxi, unit, tmp_path / "回收"), texts)
+    result = merge([tmp_path / "回收"], tmp_path / "汇总", catalogue=wuxi)
+    book = load_workbook(result.outputs[0])
+    kept = {row[3] for row in book["明细"].iter_rows(min_row=2, values_only=True)}
+    held = {row[7] for row in book["问题清单"].iter_rows(min_row=2, values_only=True)}
+    assert {text for text in typed if text not in kept | held} == set()
+    assert any(text.startswith("超") for text in held)

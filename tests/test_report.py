@@ -228,3 +228,12 @@ def test_not_a_master_is_refused(tmp_path, wuxi):
     out, findings = report_from_master(garbage, tmp_path / "报告.docx", catalogue=wuxi)
     assert out is None and [f.code for f in findings] == ["file-unreadable"]
     assert not (tmp_path / "报告.docx").exists()
+
+
+def test_deadline_column_in_the_report_table(jiangyin, tmp_path):
+    from wbtool.model import CheckResult
+
+    master = build_master(CheckResult(jiangyin, (), (), ()))
+    table = docx.Document(str(write_report(build_report(master_view(master)), tmp_path / "报告.docx"))).tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["序号", "工程名称", "主要任务", "责任单位", "完成情况", "完成年限"]
+    assert [tr.tc_lst[5].xpath("string(.)") for tr in table._tbl.tr_lst[1:]] == [t.deadline or "" for t in jiangyin.tasks]
