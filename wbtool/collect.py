@@ -168,7 +168,13 @@ class _Collector:
     # --- containers --------------------------------------------------------
 
     def _take_member(
-        self, origin: tuple[str, ...], data: bytes, modified_at: datetime | None, carrier: _Carrier, *, is_mail: bool = False
+        self,
+        origin: tuple[str, ...],
+        data: bytes,
+        modified_at: datetime | None,
+        carrier: _Carrier,
+        *,
+        is_mail: bool = False,
     ) -> None:
         """A file that came out of a zip or an email."""
         if not data:
