@@ -103,56 +103,57 @@ def identify(
 ) -> Identification:
     """Decide which unit sent ``file`` (see the module docstring for the order)."""
     lookup = _lookup(catalogue)
-    registry = lookup.registry
-    where = {"file": file.display}
-    findings: list[Finding] = []
-    candidates: list[tuple[str, str]] = []
-
     identities = tuple(form.identities) if form is not None else ()
-    findings.extend(_foreign(identities, catalogue, where))
-    identity_units = _identity_units(identities, registry)
-    candidates.extend((IDENTITY, unit) for unit in identity_units)
-
+    identity_units = _identity_units(identities, lookup.registry)
     names, ambiguous = _name_candidates(file, lookup)
-    candidates.extend(names)
     sender_unit = _sender_unit(file, catalogue)
-    if sender_unit:
-        candidates.append((SENDER, sender_unit))
-
+    candidates = (
+        *((IDENTITY, unit) for unit in identity_units),
+        *names,
+        *(((SENDER, sender_unit),) if sender_unit else ()),
+    )
     assigned = assignment_for(file, assignments)
     if assigned is not None:
-        unit = registry.resolve(assigned)
-        if unit is None:
-            findings.append(
-                finding(
-                    "unit-unknown",
-                    f"人工指定的单位“{assigned}”不在单位名录中，请改用名录里的单位全称或简称。",
-                    **where,
-                )
-            )
-            return Identification(None, "", tuple(candidates), tuple(findings))
-        return Identification(unit.name, ASSIGNED, tuple(candidates), tuple(findings))
+        unit, source, problem = _assigned(file, assigned, lookup.registry)
+    else:
+        unit, source, problem = _decide(file, identity_units, names, ambiguous, sender_unit)
+    findings = _foreign(identities, catalogue, {"file": file.display}) + ([problem] if problem else [])
+    return Identification(unit, source, candidates, tuple(findings))
 
+
+_Decision = tuple[str | None, str, Finding | None]  # unit, source, the finding when undecided
+
+
+def _assigned(file: ReturnedFile, assigned: str, registry: Registry) -> _Decision:
+    unit = registry.resolve(assigned)
+    if unit is not None:
+        return unit.name, ASSIGNED, None
+    message = f"人工指定的单位“{assigned}”不在单位名录中，请改用名录里的单位全称或简称。"
+    return None, "", finding("unit-unknown", message, file=file.display)
+
+
+def _decide(
+    file: ReturnedFile,
+    identity_units: list[str],
+    names: list[tuple[str, str]],
+    ambiguous: list[tuple[str, str, list[str]]],
+    sender_unit: str | None,
+) -> _Decision:
     if len(identity_units) > 1:
-        findings.append(_conflict(file, [(IDENTITY, u) for u in identity_units]))
-        return Identification(None, "", tuple(candidates), tuple(findings))
-
+        return None, "", _conflict(file, [(IDENTITY, unit) for unit in identity_units])
     if identity_units:
         unit = identity_units[0]
+        # Only the innermost name counts: an outer folder may be the bureau's own sorting.
         disagreeing = [(source, name) for source, name in names[:1] if name != unit]
         if disagreeing:
-            findings.append(_conflict(file, [(IDENTITY, unit), *disagreeing]))
-            return Identification(None, "", tuple(candidates), tuple(findings))
-        return Identification(unit, IDENTITY, tuple(candidates), tuple(findings))
-
+            return None, "", _conflict(file, [(IDENTITY, unit), *disagreeing])
+        return unit, IDENTITY, None
     if names:
         source, unit = names[0]
-        return Identification(unit, source, tuple(candidates), tuple(findings))
+        return unit, source, None
     if sender_unit:
-        return Identification(sender_unit, SENDER, tuple(candidates), tuple(findings))
-
-    findings.append(_unknown(file, ambiguous))
-    return Identification(None, "", tuple(candidates), tuple(findings))
+        return sender_unit, SENDER, None
+    return None, "", _unknown(file, ambiguous)
 
 
 # ---------------------------------------------------------------------------
