@@ -192,6 +192,7 @@ def _context():
 def _serve(conn: Connection, reader: Reader, memory_mb: int) -> None:
     """A worker: read the files the parent sends, one at a time, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _silence_stderr()
     _cap_memory(memory_mb)
     conn.send(_READY)
     while True:
@@ -203,6 +204,14 @@ def _serve(conn: Connection, reader: Reader, memory_mb: int) -> None:
             return
         file, password = job
         conn.send(reader(file, password))
+
+
+def _silence_stderr() -> None:
+    """Native parsers print panics and allocation failures with long backtraces on
+    stderr; the user gets a finding instead, so the worker's stderr goes nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
 def _cap_memory(memory_mb: int) -> None:

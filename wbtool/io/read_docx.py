@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 from docx.table import Table
@@ -12,7 +13,7 @@ from .read_sheet import Grid
 
 def read_tables(data: bytes) -> tuple[Grid, ...]:
     """The document's tables in reading order, named 表1, 表2 …; a nested table follows its host."""
-    document = docx.Document(io.BytesIO(data))
+    document = docx.Document(io.BytesIO(_as_plain_docx(data)))
     grids: list[Grid] = []
     for table in document.tables:
         _collect(table, grids)
@@ -61,3 +62,29 @@ def _grid(table: Table, name: str) -> Grid:
         rows.append(tuple(values))
     merges = tuple(tuple(area) for area in areas if area[0] != area[2] or area[1] != area[3])
     return Grid(name, tuple(rows), merges=merges)  # type: ignore[arg-type]
+
+
+# python-docx opens only plain documents; macro-enabled ones (.docm) and templates
+# have the same body under another content type.
+_MAIN_DOCUMENT = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_OTHER_MAIN_TYPES = (
+    b"application/vnd.ms-word.document.macroEnabled.main+xml",
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+_CONTENT_TYPES = "[Content_Types].xml"
+
+
+def _as_plain_docx(data: bytes) -> bytes:
+    """The package with its main part declared as a plain document, rewritten in memory only if needed."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        types = package.read(_CONTENT_TYPES)
+        if not any(other in types for other in _OTHER_MAIN_TYPES):
+            return data
+        for other in _OTHER_MAIN_TYPES:
+            types = types.replace(other, _MAIN_DOCUMENT)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as plain:
+            for item in package.infolist():
+                plain.writestr(item, types if item.filename == _CONTENT_TYPES else package.read(item))
+    return out.getvalue()

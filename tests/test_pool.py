@@ -1,0 +1,109 @@
+"""The reader pool: order kept, one bad file never stops a batch, workers never outlive it."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from wbtool.findings import finding
+from wbtool.model import ReadResult, ReturnedFile
+from wbtool.pool import read_all
+from wbtool.read import read_file
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "read"
+FILLED = FIXTURES / "filled-template.xlsx"
+
+
+def faulty_read(file: ReturnedFile, password: str | None) -> ReadResult:
+    """Stand-in for a parser meeting a hostile file; the file name says how it misbehaves."""
+    name = file.name
+    if "hangs" in name:
+        time.sleep(600)
+    if "aborts" in name:
+        os.abort()  # what a native crash looks like from outside
+    if "balloons" in name:
+        hoard = [bytearray(64 * 1024 * 1024) for _ in range(64)]  # 4 GB: over the cap
+        del hoard
+    if "pid" in name:
+        return ReadResult("attachment", findings=(finding("attachment", str(os.getpid())),))
+    return read_file(file, password)
+
+
+def copy_of_filled(name: str) -> ReturnedFile:
+    return ReturnedFile(origin=(name,), path=str(FILLED))
+
+
+def test_results_in_input_order_and_equal_to_reading_in_process():
+    names = sorted(path.name for path in FIXTURES.iterdir() if path.suffix != ".py")
+    files = [ReturnedFile(origin=(name,), path=str(FIXTURES / name)) for name in names]
+    results = read_all(files, workers=2)
+    assert results == [read_file(file) for file in files]
+
+
+def test_bytes_of_files_inside_containers_are_read():
+    in_zip = ReturnedFile(origin=("回收.zip", "附件2.xlsx"), data=FILLED.read_bytes())
+    (result,) = read_all([in_zip])
+    assert result.role == "form" and len(result.form.rows) == 5
+
+
+def test_hang_crash_and_memory_blowup_become_findings_and_the_batch_goes_on():
+    names = ["1.xlsx", "hangs.xlsx", "2.xlsx", "aborts.xlsx", "3.xlsx", "balloons.xlsx", "4.xlsx"]
+    files = [copy_of_filled(name) for name in names]
+    started = time.monotonic()
+    results = read_all(files, workers=2, timeout=2.0, memory_mb=512, reader=faulty_read)
+    assert time.monotonic() - started < 15
+    roles = [result.role for result in results]
+    assert roles == ["form", "unreadable", "form", "unreadable", "form", "unreadable", "form"]
+    bad = {name: result.findings for name, result in zip(names, results) if result.role == "unreadable"}
+    assert {name: [f.code for f in found] for name, found in bad.items()} == {
+        "hangs.xlsx": ["file-unreadable"],
+        "aborts.xlsx": ["file-unreadable"],
+        "balloons.xlsx": ["file-unreadable"],
+    }
+    assert "超时" in bad["hangs.xlsx"][0].message
+    assert "崩溃" in bad["aborts.xlsx"][0].message and "崩溃" in bad["balloons.xlsx"][0].message
+    assert bad["aborts.xlsx"][0].file == "aborts.xlsx"
+
+
+def test_workers_are_replaced_after_a_crash_and_gone_after_the_batch():
+    names = ["pid-1", "aborts", "pid-2", "pid-3", "pid-4"]
+    results = read_all([copy_of_filled(name) for name in names], workers=1, reader=faulty_read)
+    pids = [int(result.findings[0].message) for result in results if result.role == "attachment"]
+    assert len(pids) == 4
+    assert pids[0] != pids[1] == pids[2] == pids[3]  # a new worker after the crash, then reused
+    for pid in set(pids):
+        assert _gone(pid), f"worker {pid} still running after read_all"
+
+
+def _gone(pid: int, wait: float = 3.0) -> bool:
+    """The process no longer exists or is a reaped-soon zombie of the fork server."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_progress_reports_every_file():
+    seen = []
+    read_all([copy_of_filled(f"{n}.xlsx") for n in range(5)], workers=2, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(n, 5) for n in range(1, 6)]
+
+
+def test_empty_batch_starts_nothing():
+    assert read_all([]) == []
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_more_files_than_workers(workers):
+    files = [copy_of_filled(f"{n}.xlsx") for n in range(7)]
+    results = read_all(files, workers=workers)
+    assert [result.role for result in results] == ["form"] * 7
