@@ -162,6 +162,34 @@ def owners_label(registry: Registry, task: Task, unit: str) -> str:
     return label + suffix
 
 
+def guide_rows(catalogue: Catalogue, unit: str, task_count: int) -> list[tuple[str, str]]:
+    """The (项目, 内容) rows of the 填报说明 sheet; facts the catalogue lacks are left out."""
+    notice, label, limit = catalogue.notice, catalogue.entry_label, catalogue.limit
+    rows = [
+        ("通知", notice.title),
+        ("发文单位", notice.issuer),
+        ("填报单位", unit),
+        ("填报期间", notice.period),
+        ("填报内容", f"本单位负责的 {task_count} 项任务的{label}，每项一格，写在“{FILL_SHEET}”工作表的黄色单元格中。"),
+        ("字数要求", f"每项不超过 {limit} 字。“{HEADER_COUNT}”栏自动计数，超过时该行变红，请删减后再报送。"),
+        ("计字规则", wordcount.RULE + "。汇总时按同一规则核查字数。"),
+        (
+            "注意事项",
+            f"1. 只填写“{label}”栏，请勿改动序号、工程名称、主要任务、责任单位；\n"
+            "2. 请勿增删行、列或工作表，勿改动工作表名称；\n"
+            "3. 本表已设保护（无密码），仅为防止误改；可调整行高、列宽；\n"
+            "4. 用 Excel 或 WPS 填写后直接保存为 .xlsx，文件名保留本单位名称；\n"
+            "5. 某项暂无进展的，也请如实简要说明。",
+        ),
+        ("报送截止", notice.deadline),
+        ("报送方式", notice.how_to_return),
+        ("联系人", notice.contact),
+        ("联系电话", notice.phone),
+        ("电子邮箱", notice.email),
+    ]
+    return [(key, value) for key, value in rows if value]
+
+
 # ---------------------------------------------------------------------------
 # Formats: every one names its font, so nothing falls back to Calibri.
 # ---------------------------------------------------------------------------
@@ -394,33 +422,6 @@ class _Writer:
         ws.freeze_panes(HEADER_ROW, 0)
 
     # -- 填报说明 ----------------------------------------------------------
-    def guide_rows(self) -> list[tuple[str, str]]:
-        cat, notice = self.catalogue, self.catalogue.notice
-        label, limit = cat.entry_label, cat.limit
-        rows = [
-            ("通知", notice.title),
-            ("发文单位", notice.issuer),
-            ("填报单位", self.unit),
-            ("填报期间", notice.period),
-            ("填报内容", f"本单位负责的 {len(self.assignment.tasks)} 项任务的{label}，每项一格，写在“{FILL_SHEET}”工作表的黄色单元格中。"),
-            ("字数要求", f"每项不超过 {limit} 字。“{HEADER_COUNT}”栏自动计数，超过时该行变红，请删减后再报送。"),
-            ("计字规则", wordcount.RULE + "。汇总时按同一规则核查字数。"),
-            (
-                "注意事项",
-                "1. 只填写“完成情况”栏，请勿改动序号、工程名称、主要任务、责任单位；\n"
-                "2. 请勿增删行、列或工作表，勿改动工作表名称；\n"
-                "3. 本表已设保护（无密码），仅为防止误改；可调整行高、列宽；\n"
-                "4. 用 Excel 或 WPS 填写后直接保存为 .xlsx，文件名保留本单位名称；\n"
-                "5. 某项暂无进展的，也请如实简要说明。",
-            ),
-            ("报送截止", notice.deadline),
-            ("报送方式", notice.how_to_return),
-            ("联系人", notice.contact),
-            ("联系电话", notice.phone),
-            ("电子邮箱", notice.email),
-        ]
-        return [(key, value) for key, value in rows if value]
-
     def _guide_sheet(self, ws) -> None:
         widths = (14, 90)
         ws.set_column(0, 0, widths[0])
@@ -428,7 +429,8 @@ class _Writer:
         title = f"{self.catalogue.attachment}填报说明"
         _check(ws.merge_range(0, 0, 0, 1, title, self.fmt["title"]), "guide title")
         _check(ws.set_row(0, _height(1, TITLE_PT)), "guide title")
-        for row, (key, value) in enumerate(self.guide_rows(), start=1):
+        rows = guide_rows(self.catalogue, self.unit, len(self.assignment.tasks))
+        for row, (key, value) in enumerate(rows, start=1):
             _check(ws.write_string(row, 0, key, self.fmt["guide_key"]), "guide key")
             _check(ws.write_string(row, 1, value, self.fmt["guide_value"]), "guide value")
             _check(ws.set_row(row, _height(wrapped_lines(value, widths[1]), BODY_PT)), "guide height")
