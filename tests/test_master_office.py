@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from office import convert
+from wbtool.io.master_read import read_master
 from wbtool.io.master_xlsx import write_master
-from wbtool.merge import build_master, master_view
+from wbtool.merge import build_master
 from wbtool.model import CheckResult, Entry, FileReport
-from wbtool.report import build_report, write_report
+from wbtool.report import build_report, view_of, write_report
 
 pytestmark = pytest.mark.soffice
 
@@ -52,9 +53,18 @@ def pdfs(wuxi, tmp_path_factory):
     folder = tmp_path_factory.mktemp("office")
     master = build_master(full_batch(wuxi))
     workbook = write_master(master, folder / "master.xlsx")
-    report = write_report(build_report(master_view(master)), folder / "report.docx")
+    report = write_report(build_report(view_of(master)), folder / "report.docx")
     master_pdf, report_pdf = convert([workbook, report], "pdf", folder / "pdf")
     return master_pdf, report_pdf
+
+
+@pytest.fixture(scope="module")
+def master_and_resaved(wuxi, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("resave")
+    master = build_master(full_batch(wuxi))
+    workbook = write_master(master, folder / "master.xlsx")
+    (resaved,) = convert([workbook], "xlsx", folder / "resaved")
+    return master, resaved
 
 
 def test_report_prints_portrait_body_then_landscape_table(pdfs, wuxi):
@@ -76,3 +86,12 @@ def test_master_prints_one_page_wide_with_header_on_every_page(pdfs, wuxi):
     assert all(w > h for w, h, _ in table)  # landscape
     assert wuxi.title in table[0][2].replace(" ", "")
     assert "第 1 页" in table[0][2]
+
+
+def test_master_read_back_after_a_libreoffice_resave(master_and_resaved):
+    master, resaved = master_and_resaved
+    edits, findings = read_master(resaved, limit=master.catalogue.limit)
+    assert findings == []
+    assert edits.texts() == {row.task.no: row.final or row.merged for row in master.rows}
+    assert [u.unit for u in edits.units] == [u.unit for u in master.units]
+    assert [u.saved_at for u in edits.units] == [u.saved_at for u in master.units]

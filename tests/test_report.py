@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from test_merge import sample_result, table_rows
 from wbtool.io.master_read import read_master
 from wbtool.io.master_xlsx import write_master
-from wbtool.merge import build_master, master_view, printable
-from wbtool.report import build_report, report_from_master, write_report
+from wbtool.merge import build_master, printable
+from wbtool.report import build_report, report_from_master, view_of, write_report
 
 EAST_ASIA = qn("w:eastAsia")
 
@@ -26,7 +26,7 @@ def master(wuxi):
 
 @pytest.fixture(scope="module")
 def report_path(master, tmp_path_factory):
-    return write_report(build_report(master_view(master)), tmp_path_factory.mktemp("report") / "报告.docx")
+    return write_report(build_report(view_of(master)), tmp_path_factory.mktemp("report") / "报告.docx")
 
 
 @pytest.fixture(scope="module")
@@ -234,6 +234,6 @@ def test_deadline_column_in_the_report_table(jiangyin, tmp_path):
     from wbtool.model import CheckResult
 
     master = build_master(CheckResult(jiangyin, (), (), ()))
-    table = docx.Document(str(write_report(build_report(master_view(master)), tmp_path / "报告.docx"))).tables[0]
+    table = docx.Document(str(write_report(build_report(view_of(master)), tmp_path / "报告.docx"))).tables[0]
     assert [c.text for c in table.rows[0].cells] == ["序号", "工程名称", "主要任务", "责任单位", "完成情况", "完成年限"]
     assert [tr.tc_lst[5].xpath("string(.)") for tr in table._tbl.tr_lst[1:]] == [t.deadline or "" for t in jiangyin.tasks]

@@ -246,27 +246,15 @@ def merge(
 
     from .check import check_returns  # the check stage is the heaviest import; load it only here
     from .io import master_xlsx
-    from .report import build_report, write_report
+    from .report import build_report, view_of, write_report
 
     result = check_returns(paths, catalogue, password=password, assignments=assignments, progress=progress)
     master = build_master(result)
     master_xlsx.write_master(master, targets["master"])
-    write_report(build_report(master_view(master)), targets["report"])
+    write_report(build_report(view_of(master)), targets["report"])
     write_bytes(targets["json"], findings_json(master.findings, catalogue))
     write_bytes(targets["csv"], findings_csv(master.findings))
     return MergeResult(master=master, outputs=tuple(targets.values()), findings=master.findings)
-
-
-def master_view(master: Master):
-    """The master as the report builder sees it (the same view ``read_master`` gives)."""
-    from .report import MasterView
-
-    return MasterView(
-        catalogue=master.catalogue,
-        texts={row.task.no: row.final or row.merged for row in master.rows},
-        units=master.units,
-        findings=master.findings,
-    )
 
 
 def refuse_unsafe_output(paths: Iterable[str | Path], out: Path, targets: Iterable[Path]) -> None:

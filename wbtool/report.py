@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 
 from . import wordcount
 from .findings import CODES, finding
-from .merge import UnitStatus
+from .merge import Master, UnitStatus
 from .model import Catalogue, Finding, Severity
 
 H1, H2, H3, BODY = 1, 2, 3, 0  # 一、 （一） 1. and plain paragraphs
@@ -60,6 +60,16 @@ class Report:
     entry_label: str = "完成情况"
     has_deadlines: bool = False
     dated: date = field(default_factory=date.today)
+
+
+def view_of(master: Master) -> MasterView:
+    """A freshly merged master as the report sees it (what ``read_master`` gives back)."""
+    return MasterView(
+        catalogue=master.catalogue,
+        texts={row.task.no: row.final or row.merged for row in master.rows},
+        units=master.units,
+        findings=master.findings,
+    )
 
 
 def build_report(view: MasterView, *, today: date | None = None) -> Report:

@@ -346,7 +346,7 @@ def _progress_chart(book: _Book, sheet, units: Sequence[UnitStatus]) -> None:
 # 明细 and 问题清单
 # ---------------------------------------------------------------------------
 
-DETAIL_WIDTHS = (22, 6, 24, 60, 6, 36, 14, 17, 10)
+DETAIL_WIDTHS = (22, 6, 24, 60, 6, 36, 14, 17, 14)
 TASK_SHORT = 24
 
 
@@ -375,6 +375,7 @@ def _write_details_sheet(book: _Book, master: Master) -> None:
         _time(sheet, row, 7, entry.saved_at, time_fmt, centre)
         _text(sheet, row, 8, "是" if entry.superseded else "否", centre)
         sheet.set_row(row, row_height([(entry.text, DETAIL_WIDTHS[3]), (entry.file, DETAIL_WIDTHS[5])]))
+    sheet.set_row(0, 24)
     sheet.freeze_panes(1, 0)
     _print_setup(sheet, 0)
 
