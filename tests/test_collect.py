@@ -369,6 +369,25 @@ def test_file_that_is_not_an_email_is_unreadable():
     assert codes(result) == [("file-unreadable", fixture("not-an-email.eml"))]
 
 
+def test_attachments_of_one_name_get_distinct_origins(tmp_path):
+    part = (
+        b"--b\r\nContent-Type: application/octet-stream\r\n"
+        b'Content-Disposition: attachment; filename="%s"\r\nContent-Transfer-Encoding: base64\r\n\r\neA==\r\n'
+    )
+    path = tmp_path / "两个同名附件.eml"
+    path.write_bytes(
+        b'From: a@b.cn\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        + part % b"form.xlsx"
+        + part % b"FORM.xlsx"
+        + part % b"form.xlsx"
+        + b"--b--\r\n"
+    )
+
+    result = collect([path])
+
+    assert members(result) == [("FORM (2).xlsx",), ("form (3).xlsx",), ("form.xlsx",)]
+
+
 def test_email_without_attachments_is_reported(tmp_path):
     path = tmp_path / "只有正文.eml"
     path.write_bytes(b"From: a@b.cn\r\nSubject: hi\r\nContent-Type: text/plain\r\n\r\nbody only\r\n")

@@ -226,8 +226,27 @@ class _Collector:
         # Everything inside carries this message's sender; an attached (forwarded)
         # message passes on its own, which names the unit rather than the forwarder.
         inner = replace(carrier, sender=mail.sender or carrier.sender, sent_at=mail.sent_at or carrier.sent_at)
-        for attachment in mail.attachments:
-            self._take_member((*origin, attachment.name), attachment.data, None, inner, is_mail=attachment.is_message)
+        names = _distinct([attachment.name for attachment in mail.attachments])
+        for name, attachment in zip(names, mail.attachments):
+            self._take_member((*origin, name), attachment.data, None, inner, is_mail=attachment.is_message)
+
+
+def _distinct(names: list[str]) -> list[str]:
+    """Names made unique the way Windows saves copies: 附件2.xlsx, 附件2 (2).xlsx …
+
+    An email may attach two files of one name; later stages tell files apart by
+    their origin, so each needs its own.
+    """
+    taken: set[str] = set()
+    distinct: list[str] = []
+    for name in names:
+        path, candidate, number = PurePosixPath(name), name, 1
+        while candidate.casefold() in taken:
+            number += 1
+            candidate = f"{path.stem} ({number}){path.suffix}"
+        taken.add(candidate.casefold())
+        distinct.append(candidate)
+    return distinct
 
 
 def _wanted(name: str) -> bool:
