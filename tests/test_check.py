@@ -370,3 +370,10 @@ def test_libreoffice_resave_keeps_the_return_checkable(wuxi, tmp_path):
     assert [(r.unit, r.role) for r in result.files] == [(UNIT, "form")], "the identity survives LibreOffice"
     assert {(e.task, e.text) for e in result.entries} == {(t.no, f"第{t.no}项已完成") for t in wuxi.tasks_of(UNIT)}
     assert problems(result) == []
+
+
+def test_a_unit_that_sent_only_its_summary_is_still_missing(wuxi):
+    summary = ReturnedFile(origin=("回收", "市科技局工作总结.pdf"), data=b"%PDF")
+    result = check_read([summary], [ReadResult("attachment")], wuxi)
+    assert [(r.unit, r.role) for r in result.files] == [(UNIT, "attachment")]
+    assert UNIT in {f.unit for f in result.findings if f.code == "unit-missing"}

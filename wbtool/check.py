@@ -466,16 +466,29 @@ def _attributed(findings: Iterable[Finding], unit: str | None) -> list[Finding]:
 
 
 def _missing_units(catalogue: Catalogue, reports: Iterable[FileReport]) -> list[Finding]:
-    returned = {report.unit for report in reports if report.unit and report.role in ("form", "attachment")}
-    return [
-        finding(
-            "unit-missing",
-            f"{unit.name}负责 {len(catalogue.tasks_of(unit.name))} 项任务，尚未报送任何材料。请联系催报。",
-            unit=unit.name,
-        )
-        for unit in catalogue.units
-        if unit.name not in returned and catalogue.tasks_of(unit.name)
-    ]
+    """``unit-missing`` for every unit with tasks and no form among the returns.
+
+    A unit that sent only its 工作总结 has still not reported on its tasks: it is
+    missing too, and the message says what did arrive.
+    """
+    reports = list(reports)
+    with_form = {report.unit for report in reports if report.role == "form"}
+    attachments: dict[str, int] = defaultdict(int)
+    for report in reports:
+        if report.role == "attachment" and report.unit:
+            attachments[report.unit] += 1
+    findings = []
+    for unit in catalogue.units:
+        owned = catalogue.tasks_of(unit.name)
+        if not owned or unit.name in with_form:
+            continue
+        if attachments[unit.name]:
+            what = f"只收到 {attachments[unit.name]} 份附带材料，没有收到填报表"
+        else:
+            what = "尚未报送任何材料"
+        message = f"{unit.name}负责 {len(owned)} 项任务，{what}。请联系催报。"
+        findings.append(finding("unit-missing", message, unit=unit.name))
+    return findings
 
 
 # ---------------------------------------------------------------------------

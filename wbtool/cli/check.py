@@ -117,7 +117,7 @@ def summary_rows(result: CheckResult) -> list[tuple[str, str, int, int, int, int
         files = [r for r in result.files if r.unit == unit.name]
         filled = {e.task for e in result.current_entries() if e.unit == unit.name}
         problems = sum(1 for f in result.findings if f.unit == unit.name and f.code != "unit-missing")
-        status = "已报送" if files else "未报送"
+        status = "已报送" if any(r.role == "form" for r in files) else ("仅附件" if files else "未报送")
         rows.append((unit.name, status, len(files), len(owned), len(filled), problems))
     return rows
 
