@@ -30,7 +30,7 @@ def demo(out_dir: Path) -> None:
     """用内置样例走一遍全流程：生成填报表 → 核查各单位交回的样例 → 汇总成表和 Word 报告。
 
     \b
-    样例是 8 个单位的“交回”文件（xlsx、WPS/LibreOffice 另存、.xls、Word 表格、
+    样例是 8 个单位的“交回”文件（xlsx、LibreOffice 另存、.xls、Word 表格、
     GBK 文件名的压缩包、邮件），其中故意放了超字数、更正、填了别人的任务等问题，
     用来展示 wbtool 能发现什么。演示不需要 LibreOffice，也不联网。
     """
