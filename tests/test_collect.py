@@ -454,6 +454,17 @@ def test_file_argument_keeps_its_name_as_given_and_is_taken_once(returns):
     assert [file.origin for file in result.files] == [(given,)]
 
 
+def test_two_folders_of_one_name_keep_apart(tmp_path, monkeypatch):
+    for year in ("2023", "2024"):
+        (tmp_path / year / "回收").mkdir(parents=True)
+        (tmp_path / year / "回收" / "附件2.xlsx").write_bytes(year.encode())
+    monkeypatch.chdir(tmp_path)
+
+    result = collect(["2023/回收", "2024/回收/"])
+
+    assert [file.display for file in result.files] == ["2024/回收/附件2.xlsx", "回收/附件2.xlsx"]
+
+
 def test_missing_path_is_unreadable_and_does_not_stop_the_rest(returns):
     result = collect(["不存在的文件夹", "回收/市科技局样板建设总结"])
 

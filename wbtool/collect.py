@@ -94,6 +94,7 @@ class _Collector:
         self.files: list[ReturnedFile] = []
         self.findings: list[Finding] = []
         self._seen: set[tuple[int, int]] = set()
+        self._labels: set[str] = set()
 
     def note(self, code: str, message: str, origin: tuple[str, ...]) -> None:
         self.findings.append(finding(code, message, file=ORIGIN_SEPARATOR.join(origin)))
@@ -111,7 +112,11 @@ class _Collector:
         if not path.is_dir():
             return [] if is_litter(path.name) else [((given,), path)]
         # An explicitly named folder is followed even if it is a link; links inside are not.
-        return self._walk_folder(path, path.name or path.resolve().name)
+        label = path.name or path.resolve().name
+        if label in self._labels:  # 2023/回收 and 2024/回收: the name alone would mix them up
+            label = path.as_posix()
+        self._labels.add(label)
+        return self._walk_folder(path, label)
 
     def _walk_folder(self, folder: Path, label: str) -> list[tuple[tuple[str, ...], Path]]:
         try:
