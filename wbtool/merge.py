@@ -81,7 +81,7 @@ class UnitStatus:
 
     @property
     def missing(self) -> int:
-        return self.owned - self.filled
+        return max(self.owned - self.filled, 0)
 
     @property
     def status(self) -> str:

@@ -34,7 +34,7 @@ from .check import _assignments
 def merge(paths, out_dir, catalog, password, assign, assignments_file) -> None:
     """汇总：核查各单位交回的文件，生成汇总表（xlsx）、Word 报告和问题清单。
 
-    PATH 可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
+    路径可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
     汇总表“附件2”工作表中的“定稿”栏可直接修改，改好后用 wbtool report 重新生成报告。
     有“错误”级问题时退出码为 1。
     """
