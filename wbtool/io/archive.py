@@ -65,8 +65,8 @@ class ArchiveLimits:
     """How much a zip may hold before it is treated as a zip bomb.
 
     The entry and byte budgets are shared by a zip and every zip nested inside it,
-    so nesting cannot multiply them.  ``ratio_grace`` spares small members: a few
-    hundred kilobytes of blank text compress far better than 100:1 and are harmless.
+    so nesting cannot multiply them.  The ratio is only judged past ``ratio_grace``
+    bytes: a small file of blank text compresses far better than 100:1 and is harmless.
     """
 
     max_entries: int = 1_000
@@ -74,7 +74,7 @@ class ArchiveLimits:
     max_entry: int = 100 * MiB
     max_ratio: float = 100.0
     ratio_grace: int = 100 * 1024
-    max_depth: int = 3  # containers inside containers: 邮件 › 压缩包 › 压缩包
+    max_depth: int = 3  # containers around a file, at most: 邮件 › 压缩包 › 压缩包
 
 
 class Budget:
