@@ -50,6 +50,11 @@ STYLES = {
 # Styles off the body's 22-line grid: snapped to it, small table text would take a
 # full 28.95 pt line per line of text.
 OFF_GRID = ("公文标题", "表格标题", "表头文字", "表格文字", "页码")
+AFTER_SNAP_TO_GRID = (
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+    "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
 LEVEL_STYLE = {BODY: "公文正文", H1: "一级标题", H2: "二级标题", H3: "三级标题"}
 
 # 附件2 table columns (header, width in mm); landscape text width is 297 − 28 − 26 = 243 mm.
@@ -93,7 +98,8 @@ def _define_styles(document) -> None:
         if name in OFF_GRID:
             snap = OxmlElement("w:snapToGrid")
             snap.set(qn("w:val"), "0")
-            style.element.get_or_add_pPr().append(snap)
+            # Word rejects a document whose pPr children are out of schema order.
+            style.element.get_or_add_pPr().insert_element_before(snap, *AFTER_SNAP_TO_GRID)
 
 
 def _paragraph(container, text: str, style: str):
