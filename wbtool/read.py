@@ -264,10 +264,11 @@ def _read_zip(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
 
 
 def _read_spreadsheet(file: ReturnedFile, data: bytes, meta: DocumentMeta) -> ReadResult:
-    book = read_sheet.read_workbook(data, skip=frozenset({identity.SHEET}))
-    marker = [grid for grid in book.grids if grid.name == identity.SHEET]
-    grids = [grid for grid in book.grids if grid.name != identity.SHEET]
-    grids.sort(key=lambda grid: not grid.visible)  # stable: sheet order, visible sheets first
+    grids = read_sheet.read_workbook(
+        data, always=frozenset({identity.SHEET}), until=lambda grid: find_form([grid]) is not None
+    )
+    marker = [grid for grid in grids if grid.name == identity.SHEET]
+    grids = [grid for grid in grids if grid.name != identity.SHEET]
     findings = _macro_findings(file, meta)
     layout = find_form(grids)
     if layout is None:

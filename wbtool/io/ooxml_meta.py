@@ -139,9 +139,12 @@ def column_formulas(data: bytes, sheet_part: str, column: int) -> dict[int, str]
         tag = _CELL_TAG.match(raw, start)
         if tag is None:
             continue  # an r="E5" on something other than a cell
+        tag_end = raw.find(b">", match.end())
+        if tag_end < 0 or raw[tag_end - 1] == 0x2F:  # <c …/>: an empty cell
+            continue
         prefix = tag.group(1) or b""
-        close = raw.find(b"</" + prefix + b"c>", match.end())
-        if close < 0 or b"f" not in raw[match.end() : close]:
+        close = raw.find(b"</" + prefix + b"c>", tag_end)
+        if close < 0 or b"f" not in raw[tag_end:close]:
             continue
         formula = _cell_formula(raw[start : close + len(prefix) + 4], prefix)
         if formula is None:

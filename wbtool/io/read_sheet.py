@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Callable
 from datetime import date, datetime, time, timedelta
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -33,26 +34,36 @@ class Grid:
     merges: tuple[tuple[int, int, int, int], ...] = ()
 
 
-@dataclass(frozen=True)
-class Workbook:
-    grids: tuple[Grid, ...]  # in sheet order, hidden sheets included
+def read_workbook(
+    data: bytes,
+    *,
+    always: frozenset[str] = frozenset(),
+    until: Callable[[Grid], bool] | None = None,
+) -> tuple[Grid, ...]:
+    """The worksheets of a workbook, visible ones first, each group in sheet order.
 
-
-def read_workbook(data: bytes, skip: frozenset[str] = frozenset()) -> Workbook:
-    """Every worksheet of a workbook.  ``skip``: sheet names read as-is, no merges looked up."""
+    Sheets are read one by one and reading stops after the first grid for which
+    ``until`` is true: the sheets behind the form (a guide, old copies) cost nothing.
+    Sheets named in ``always`` are read in any case, as-is, without merges.
+    """
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
-        grids = []
-        for meta in book.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:
-                continue  # chart sheets, dialog sheets and macro sheets hold no form
-            grids.append(_grid(book, meta.name, meta.visible == SheetVisibleEnum.Visible, meta.name in skip))
-        return Workbook(tuple(grids))
+        sheets = [meta for meta in book.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet]
+        sheets.sort(key=lambda meta: meta.visible != SheetVisibleEnum.Visible)  # stable
+        grids = [_grid(book, meta.name, True, plain=True) for meta in sheets if meta.name in always]
+        for meta in sheets:
+            if meta.name in always:
+                continue
+            grid = _grid(book, meta.name, meta.visible == SheetVisibleEnum.Visible, plain=False)
+            grids.append(grid)
+            if until is not None and until(grid):
+                break
+        return tuple(grids)
     finally:
         book.close()
 
 
-def _grid(book: CalamineWorkbook, name: str, visible: bool, plain: bool) -> Grid:
+def _grid(book: CalamineWorkbook, name: str, visible: bool, *, plain: bool) -> Grid:
     sheet = book.get_sheet_by_name(name)
     values = sheet.to_python(skip_empty_area=True)
     start = sheet.start or (0, 0)
