@@ -77,7 +77,21 @@ def _run(paragraph, text: str, font: str, size: float | None = None):
     return run
 
 
+def _document_defaults(document) -> None:
+    """Chinese defaults under every style: 仿宋_GB2312 instead of theme fonts, zh-CN."""
+    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.get_or_add_rFonts()
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia"):
+        fonts.set(qn(slot), FANGSONG)
+    language = rpr.find(qn("w:lang"))
+    if language is not None:
+        language.set(qn("w:eastAsia"), "zh-CN")
+
+
 def _define_styles(document) -> None:
+    _document_defaults(document)
     styles = document.styles
     normal = styles["Normal"]
     set_east_asian(normal, FANGSONG)
@@ -129,8 +143,11 @@ def _page(section, landscape: bool) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
+    # Lines only: a character grid (linesAndChars) is read differently by Word and
+    # LibreOffice and spreads characters apart in one of them.
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
+    grid.attrib.pop(qn("w:charSpace"), None)
 
 
 def _field(paragraph, instruction: str, shown: str) -> None:
