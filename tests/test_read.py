@@ -199,7 +199,7 @@ def test_other_documents_are_attachments(name):
     assert read_fixture(name).role == "attachment"
 
 
-def test_old_word_and_text_files_are_attachments(tmp_path):
+def test_text_files_are_attachments(tmp_path):
     text = tmp_path / "说明.txt"
     text.write_text("附件已发送。", encoding="utf-8")
     assert read.read_file(ReturnedFile(origin=(text.name,), path=str(text))).role == "attachment"
@@ -285,3 +285,15 @@ def test_ods_saved_by_libreoffice_keeps_entries_and_identity(tmp_path):
     assert [row.entry for row in result.form.rows] == [row.entry for row in read_fixture("filled-template.xlsx").form.rows]
     assert {"property", "sheet"} <= {identity.source for identity in result.form.identities}
     assert result.form.application.startswith("LibreOffice")
+
+
+def test_missing_file_is_unreadable_not_an_exception(tmp_path):
+    gone = ReturnedFile(origin=("已删除.xlsx",), path=str(tmp_path / "已删除.xlsx"))
+    result = read.read_file(gone)
+    assert result.role == "unreadable" and codes(result) == ["file-unreadable"]
+
+
+@pytest.mark.soffice
+def test_old_word_document_is_an_attachment(tmp_path):
+    (doc,) = convert([FIXTURES / "form-in-word-table-merged-sections.docx"], "doc", tmp_path)
+    assert read.read_file(ReturnedFile(origin=(doc.name,), path=str(doc))).role == "attachment"

@@ -199,6 +199,9 @@ def read_file(file: ReturnedFile, password: str | None = None) -> ReadResult:
         raise
     except MemoryError:
         return unreadable(file, "读取时占用内存过多")
+    except OSError as exc:  # gone, locked, or no permission: the file itself may be fine
+        message = f"文件打不开（{exc.strerror or exc}）。请检查文件是否还在、是否有读取权限后重试。"
+        return ReadResult(UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),))
     except BaseException as exc:  # calamine panics raise pyo3's PanicException, not an Exception
         return unreadable(file, f"文件已损坏或格式无法识别：{type(exc).__name__}")
 
@@ -210,8 +213,10 @@ def unreadable(file: ReturnedFile, reason: str) -> ReadResult:
 
 def _read(file: ReturnedFile, password: str | None) -> ReadResult:
     suffix = PurePath(file.name).suffix.lower()
+    box = crypto.container(_head(file))
+    if box == "other" and suffix not in SPREADSHEET_SUFFIXES and suffix not in WORD_SUFFIXES:
+        return ReadResult(ATTACHMENT)  # PDF, pictures, text: never loaded, however big
     data = file.read_bytes()
-    box = crypto.container(data)
     if box == "ole2":
         return _read_ole(file, data, suffix, password)
     if box == "zip":
@@ -220,6 +225,13 @@ def _read(file: ReturnedFile, password: str | None) -> ReadResult:
         # Often a web page or CSV saved under an Excel name; calamine cannot read either.
         return unreadable(file, "文件内容不是 Excel/WPS/Word 文档格式，可能是网页或文本另存的")
     return ReadResult(ATTACHMENT)
+
+
+def _head(file: ReturnedFile) -> bytes:
+    if file.data is not None:
+        return file.data[:8]
+    with open(file.path, "rb") as handle:
+        return handle.read(8)
 
 
 def _read_ole(file: ReturnedFile, data: bytes, suffix: str, password: str | None) -> ReadResult:
