@@ -346,3 +346,21 @@ def test_every_typed_text_ends_in_details_or_findings(wuxi, tmp_path):
     held = {row[7] for row in book["问题清单"].iter_rows(min_row=2, values_only=True)}
     assert {text for text in typed if text not in kept | held} == set()
     assert any(text.startswith("超") for text in held)
+
+
+def test_final_column_warns_past_the_limit(book, wuxi):
+    sheet = book["附件2"]
+    first = min(table_rows(sheet).values())
+    (rule,) = [v for v in sheet.data_validations.dataValidation if str(v.sqref).startswith(f"G{first}:G")]
+    assert rule.type == "custom" and rule.errorStyle == "warning"
+    assert rule.formula1 == wordcount.excel_formula(f"$G{first}") + f"<={wuxi.limit}"
+
+
+def test_text_past_excel_cell_capacity_points_to_details(wuxi, tmp_path):
+    task = wuxi.tasks[0]
+    huge = "字" * (master_xlsx.EXCEL_CELL_LIMIT + 10)
+    result = CheckResult(wuxi, (), (entry(task.owners[0], task.no, huge),), ())
+    book = load_workbook(write_master(build_master(result), tmp_path / "汇总.xlsx"))
+    sheet = book["附件2"]
+    cell = sheet.cell(table_rows(sheet)[task.no], 5).value
+    assert len(cell) == master_xlsx.EXCEL_CELL_LIMIT and cell.endswith(master_xlsx.CUT_NOTE)

@@ -95,6 +95,7 @@ def test_issues_are_summarised_by_code_not_dumped(document):
     assert any(text.startswith("1.第") and "超过300字" in text for text in items)  # the over-limit task
     assert any("超出字数（错误）1处" in text for text in items)
     assert not any("已被更正" in text for text in items)  # info findings are counted, not listed
+    assert not any(text.split(".", 1)[1].startswith("未报送") for text in items)  # told in part one
 
 
 # ---------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from .model import Catalogue, Finding, Severity
 
 H1, H2, H3, BODY = 1, 2, 3, 0  # 一、 （一） 1. and plain paragraphs
 NUMERALS = "一二三四五六七八九十"
-MAX_UNITS_NAMED = 12  # past this a list of unit names stops being read
+MAX_UNITS_NAMED = 12
+TOLD_ELSEWHERE = ("unit-missing",)  # past this a list of unit names stops being read
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,8 @@ def _issues_part(view: MasterView) -> list[Block]:
     catalogue = view.catalogue
     blocks = [Block(H1, "三、需关注的问题")]
     long_tasks = [no for no, text in sorted(view.texts.items()) if wordcount.count(text) > catalogue.limit]
-    serious = [f for f in view.findings if f.severity is not Severity.INFO]
+    # 未报送 is told in part one already; here only what needs a decision.
+    serious = [f for f in view.findings if f.severity is not Severity.INFO and f.code not in TOLD_ELSEWHERE]
     number = 0
     if long_tasks:
         number += 1
@@ -180,7 +182,7 @@ def _issues_part(view: MasterView) -> list[Block]:
         blocks.append(Block(H3, f"{number}.{title}（{items[0].severity.label}）{len(items)}处{where}。"))
     if number == 0:
         blocks.append(Block(BODY, "未发现需要处理的问题。"))
-    infos = len(view.findings) - len(serious)
+    infos = sum(f.severity is Severity.INFO for f in view.findings)
     tail = f"另有提示{infos}条。" if infos else ""
     blocks.append(Block(BODY, f"{tail}逐条明细见汇总表“问题清单”。"))
     blocks.append(Block(BODY, f"字数计算规则：{wordcount.RULE}。"))

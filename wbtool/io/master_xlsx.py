@@ -50,9 +50,19 @@ class MasterWriteError(RuntimeError):
     """xlsxwriter refused a write: a bug in this module, never a bad input."""
 
 
+CUT_NOTE = "……（超出 Excel 单元格容量，全文见“明细”工作表）"
+
+
 def clean(text: str | None) -> str:
-    """Text Excel can store: no control characters but line breaks and tabs, no lone surrogates."""
-    return printable(text)[:EXCEL_CELL_LIMIT]
+    """Text Excel can store: no control characters but line breaks and tabs, no lone surrogates.
+
+    Only a merged 完成情况 of very many units can pass Excel's cell limit; it says
+    where the full texts are (明细 holds every entry, each far below the limit).
+    """
+    text = printable(text)
+    if len(text) > EXCEL_CELL_LIMIT:
+        return text[: EXCEL_CELL_LIMIT - len(CUT_NOTE)] + CUT_NOTE
+    return text
 
 
 # ---------------------------------------------------------------------------
@@ -280,6 +290,18 @@ def _final_formats(book: _Book, sheet, index: dict[str, int], last_row: int, lim
     top_left = xl_rowcol_to_cell(first, final_col, row_abs=False, col_abs=True)
     rule = {"type": "formula", "criteria": f"={wordcount.excel_formula(top_left)}>{limit}", "format": red}
     _check(sheet.conditional_format(first, final_col, last_row, count_col, rule), "定稿 conditional format")
+    # A warning, not a stop: the bureau may paste a long text first and shorten it after.
+    validation = {
+        "validate": "custom",
+        "value": f"={wordcount.excel_formula(xl_rowcol_to_cell(first, final_col, row_abs=False, col_abs=True))}<={limit}",
+        "error_type": "warning",
+        "error_title": "定稿超过字数",
+        "error_message": f"定稿超过 {limit} 字（{wordcount.RULE}）。可以先保留，压缩后再生成报告。",
+        "input_title": "定稿",
+        "input_message": f"填写要发布的文字，不超过 {limit} 字；超过时本格变红。",
+        "ignore_blank": True,
+    }
+    _check(sheet.data_validation(first, final_col, last_row, final_col, validation), "定稿 validation")
 
 
 # ---------------------------------------------------------------------------
