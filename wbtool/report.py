@@ -166,8 +166,8 @@ def _issues_part(view: MasterView) -> list[Block]:
         blocks.append(
             Block(
                 H3,
-                f"{number}.{_task_list(long_tasks)}的文字超过{catalogue.limit}字，"
-                "需在汇总表“定稿”栏压缩后用 wbtool report 重新生成本报告。",
+                f"{number}.{_task_list(long_tasks)}的{catalogue.entry_label}超过{catalogue.limit}字，"
+                "尚待压缩定稿（在汇总表“定稿”栏修改后重新生成本报告）。",
             )
         )
     by_code: dict[str, list[Finding]] = {}
@@ -179,7 +179,7 @@ def _issues_part(view: MasterView) -> list[Block]:
         title = CODES[code].title if code in CODES else code
         units = list(dict.fromkeys(f.unit for f in items if f.unit))
         where = f"，涉及{_names(units)}" if units else ""
-        blocks.append(Block(H3, f"{number}.{title}（{items[0].severity.label}）{len(items)}处{where}。"))
+        blocks.append(Block(H3, f"{number}.{title}{len(items)}处{where}。"))
     if number == 0:
         blocks.append(Block(BODY, "未发现需要处理的问题。"))
     infos = sum(f.severity is Severity.INFO for f in view.findings)
