@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import zipfile
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

@@ -39,10 +39,6 @@ def east_asian(rpr) -> str | None:
     return None if fonts is None else fonts.get(EAST_ASIA)
 
 
-def body_tables_rows(table) -> list:
-    return table._tbl.tr_lst
-
-
 # ---------------------------------------------------------------------------
 # page layout
 # ---------------------------------------------------------------------------

@@ -244,7 +244,9 @@ def merge(
     targets = {key: out / name for key, name in output_names(catalogue).items()}
     refuse_unsafe_output(paths, out, targets.values())
 
-    from .check import check_returns  # the check stage is the heaviest import; load it only here
+    # Imported here: the writers and the report import this module for its data
+    # classes and need none of the check stage's readers.
+    from .check import check_returns
     from .io import master_xlsx
     from .report import build_report, view_of, write_report
 

@@ -8,7 +8,6 @@ into paragraphs and the 附件2 table.  ``merge`` feeds it the freshly built mas
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path

@@ -62,10 +62,10 @@ TABLE_COLUMNS = (("序号", 11), ("工程名称", 30), ("主要任务", 58), ("�
 DEADLINE_COLUMN = ("完成年限", 16)
 
 
-def set_east_asian(rpr_owner, font: str) -> None:
+def set_east_asian(style, font: str) -> None:
     """Set the Latin and East Asian font of a style."""
-    rpr_owner.font.name = font
-    rpr_owner.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    style.font.name = font
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
 
 
 def _run(paragraph, text: str, font: str, size: float | None = None):
