@@ -213,6 +213,7 @@ def test_sample_units_returned_others_missing(master):
 
 
 def test_every_typed_text_is_in_the_master_or_the_issues(master):
+    assert {typed.sample for typed in TYPED} == set(SENDER)  # every sample was read here
     in_details = {(row["单位"], row["完成情况"]) for row in master.details}
     held = {(row["单位"], row["原文"]): row["代码"] for row in master.issues if row["原文"]}
     for typed in TYPED:
