@@ -133,8 +133,11 @@ def column_formulas(data: bytes, sheet_part: str, column: int) -> dict[int, str]
         return {}
     found: dict[int, str] = {}
     shared: dict[str, str] = {}
-    reference = re.compile(rb'\sr="' + column_letters(column).encode() + rb'(\d+)"')
+    # A literal start lets the regex engine skip ahead fast; the byte before must be white space.
+    reference = re.compile(rb'r="' + column_letters(column).encode() + rb'(\d+)"')
     for match in reference.finditer(raw):
+        if match.start() == 0 or raw[match.start() - 1] not in b" \t\r\n":
+            continue
         start = raw.rfind(b"<", 0, match.start())
         tag = _CELL_TAG.match(raw, start)
         if tag is None:
