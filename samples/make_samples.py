@@ -5,11 +5,11 @@ Run once from the repository root and commit the result:
     python samples/make_samples.py
 
 The texts come from samples/texts.yaml; the templates from ``wbtool.generate``
-with the fixed batch id that ``wbtool demo`` uses (``wbtool.demo.BATCH``), so the demo's own templates and
-these returns belong to the same batch.  Each sample is made the way a unit really
-produces it: filled in Excel (openpyxl here), re-saved by LibreOffice, saved as
-.xls, pasted into the Word version of 附件2, zipped by Windows with GBK names,
-mailed as an attachment.  LibreOffice (soffice) is needed for the re-saved and
+with the fixed batch id that ``wbtool demo`` uses (``wbtool.demo.BATCH``), so the
+demo's own templates and these returns belong to the same batch.  Each sample is
+made the way a unit really produces it: filled in Excel (openpyxl here), re-saved
+by LibreOffice, saved as .xls, pasted into the Word version of 附件2, zipped by
+Windows with GBK names, mailed as an attachment.  LibreOffice (soffice) is needed for the re-saved and
 .xls samples; ``wbtool demo`` itself never needs it.
 
 Every document and zip entry gets a fixed time, so a re-run writes the same
@@ -28,11 +28,11 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from email import encoders
 from email.header import Header
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email import encoders
 from email.utils import format_datetime
 from pathlib import Path
 
