@@ -165,7 +165,7 @@ def _print_setup(sheet, header_row: int) -> None:
 def _headers(book: _Book, sheet, row: int, columns: Sequence[str]) -> None:
     for col, name in enumerate(columns):
         _text(sheet, row, col, name, book.header())
-    sheet.set_row(row, 24)
+    _check(sheet.set_row(row, 24), "set_row")
 
 
 # ---------------------------------------------------------------------------
@@ -210,18 +210,19 @@ def _write_table_sheet(book: _Book, master: Master) -> None:
     widths = [width for _, width in columns]
     last = len(columns) - 1
     for col, width in enumerate(widths):
-        sheet.set_column(col, col, width)
+        _check(sheet.set_column(col, col, width), "set_column")
 
     title = book.workbook.add_format(
         {"font_name": TITLE_FONT, "font_size": 18, "align": "center", "valign": "vcenter", "text_wrap": True}
     )
     _check(sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last, "", title), "title merge")
     _text(sheet, TITLE_ROW, 0, f"{catalogue.attachment}  {catalogue.title}", title)
-    sheet.set_row(TITLE_ROW, 40)
+    _check(sheet.set_row(TITLE_ROW, 40), "set_row")
     note = book.workbook.add_format({"font_name": BODY_FONT, "font_size": 10, "text_wrap": True, "valign": "vcenter"})
     _check(sheet.merge_range(LEGEND_ROW, 0, LEGEND_ROW, last, "", note), "legend merge")
     _text(sheet, LEGEND_ROW, 0, legend(master), note)
-    sheet.set_row(LEGEND_ROW, row_height([(legend(master), sum(widths) * 10 / BODY_SIZE)]))
+    legend_width = sum(widths) * BODY_SIZE / 10  # the legend is set in 10 pt: more fits a line
+    _check(sheet.set_row(LEGEND_ROW, row_height([(legend(master), legend_width)])), "set_row")
     _headers(book, sheet, HEADER_ROW, [name for name, _ in columns])
 
     row = HEADER_ROW + 1
@@ -240,7 +241,7 @@ def _write_table_sheet(book: _Book, master: Master) -> None:
         _final_formats(book, sheet, index, last_row, catalogue.limit)
     sheet.freeze_panes(HEADER_ROW + 1, 0)
     _print_setup(sheet, HEADER_ROW)
-    sheet.print_area(0, 0, max(last_row, HEADER_ROW), last)
+    _check(sheet.print_area(0, 0, max(last_row, HEADER_ROW), last), "print_area")
     sheet.activate()
 
 
@@ -279,7 +280,7 @@ def _write_task_row(book: _Book, sheet, row: int, task_row: TaskRow, index: dict
         (task_row.merged, widths[index[COL_ENTRY]]),
         (task_row.final, widths[index[COL_FINAL]]),
     ]
-    sheet.set_row(row, row_height(texts))
+    _check(sheet.set_row(row, row_height(texts)), "set_row")
 
 
 def _final_formats(book: _Book, sheet, index: dict[str, int], last_row: int, limit: int) -> None:
@@ -314,13 +315,13 @@ UNIT_WIDTHS = (24, 9, 9, 17, 50, 10, 7, 7, 7, 7)
 def _write_units_sheet(book: _Book, master: Master) -> None:
     sheet = book.workbook.add_worksheet(SHEET_UNITS)
     for col, width in enumerate(UNIT_WIDTHS):
-        sheet.set_column(col, col, width)
+        _check(sheet.set_column(col, col, width), "set_column")
     _headers(book, sheet, 0, UNIT_COLUMNS)
     time_fmt = book.fmt(num_format="yyyy-mm-dd hh:mm", align="center")
     for row, status in enumerate(master.units, start=1):
         _unit_row(book, sheet, row, status, time_fmt)
     last = len(master.units)
-    sheet.autofilter(0, 0, max(last, 1), len(UNIT_COLUMNS) - 1)
+    _check(sheet.autofilter(0, 0, max(last, 1), len(UNIT_COLUMNS) - 1), "autofilter")
     sheet.freeze_panes(1, 1)
     _print_setup(sheet, 0)
     _progress_chart(book, sheet, master.units)
@@ -336,7 +337,7 @@ def _unit_row(book: _Book, sheet, row: int, status: UnitStatus, time_fmt) -> Non
     _text(sheet, row, 4, files, plain)
     for col, value in enumerate((status.owned, status.filled, status.missing, status.errors, status.warnings), start=5):
         _number(sheet, row, col, value, centre)
-    sheet.set_row(row, row_height([(status.unit, UNIT_WIDTHS[0]), (files, UNIT_WIDTHS[4])]))
+    _check(sheet.set_row(row, row_height([(status.unit, UNIT_WIDTHS[0]), (files, UNIT_WIDTHS[4])])), "set_row")
 
 
 def _progress_chart(book: _Book, sheet, units: Sequence[UnitStatus]) -> None:
@@ -344,7 +345,7 @@ def _progress_chart(book: _Book, sheet, units: Sequence[UnitStatus]) -> None:
     col = len(UNIT_COLUMNS) + 1
     _text(sheet, 0, col, "状态", book.header())
     _text(sheet, 0, col + 1, "单位数", book.header())
-    sheet.set_column(col, col + 1, 9)
+    _check(sheet.set_column(col, col + 1, 9), "set_column")
     states = ("已报送", "部分报送", "未报送")
     for row, state in enumerate(states, start=1):
         _text(sheet, row, col, state, book.fmt())
@@ -379,7 +380,7 @@ def short(text: str, size: int = TASK_SHORT) -> str:
 def _write_details_sheet(book: _Book, master: Master) -> None:
     sheet = book.workbook.add_worksheet(SHEET_DETAILS)
     for col, width in enumerate(DETAIL_WIDTHS):
-        sheet.set_column(col, col, width)
+        _check(sheet.set_column(col, col, width), "set_column")
     rows = max(len(master.details), 1)  # an Excel table needs one data row
     columns = [{"header": name, "header_format": book.header()} for name in DETAIL_COLUMNS]
     _check(sheet.add_table(0, 0, rows, len(DETAIL_COLUMNS) - 1, {"columns": columns, "name": "明细表", "style": "Table Style Light 9"}), "明细 table")
@@ -396,8 +397,9 @@ def _write_details_sheet(book: _Book, master: Master) -> None:
         _text(sheet, row, 6, entry.cell, plain)
         _time(sheet, row, 7, entry.saved_at, time_fmt, centre)
         _text(sheet, row, 8, "是" if entry.superseded else "否", centre)
-        sheet.set_row(row, row_height([(entry.text, DETAIL_WIDTHS[3]), (entry.file, DETAIL_WIDTHS[5])]))
-    sheet.set_row(0, 24)
+        wrapped = [(entry.text, DETAIL_WIDTHS[3]), (entry.file, DETAIL_WIDTHS[5])]
+        _check(sheet.set_row(row, row_height(wrapped)), "set_row")
+    _check(sheet.set_row(0, 24), "set_row")
     sheet.freeze_panes(1, 0)
     _print_setup(sheet, 0)
 
@@ -408,7 +410,7 @@ FINDING_WIDTHS = (6, 18, 20, 6, 30, 14, 50, 50)
 def _write_findings_sheet(book: _Book, master: Master) -> None:
     sheet = book.workbook.add_worksheet(SHEET_FINDINGS)
     for col, width in enumerate(FINDING_WIDTHS):
-        sheet.set_column(col, col, width)
+        _check(sheet.set_column(col, col, width), "set_column")
     _headers(book, sheet, 0, FINDING_COLUMNS)
     plain, centre = book.fmt(), book.fmt(align="center")
     error = book.fmt(align="center", font_color="#C00000")
@@ -417,8 +419,9 @@ def _write_findings_sheet(book: _Book, master: Master) -> None:
         for col, text in enumerate(cells):
             fmt = (error if f.severity.value == "error" else centre) if col in (0, 3) else plain
             _text(sheet, row, col, text, fmt)
-        sheet.set_row(row, row_height([(cells[6], FINDING_WIDTHS[6]), (cells[7], FINDING_WIDTHS[7]), (cells[4], FINDING_WIDTHS[4])]))
-    sheet.autofilter(0, 0, max(len(master.findings), 1), len(FINDING_COLUMNS) - 1)
+        wrapped = [(cells[col], FINDING_WIDTHS[col]) for col in (4, 6, 7)]
+        _check(sheet.set_row(row, row_height(wrapped)), "set_row")
+    _check(sheet.autofilter(0, 0, max(len(master.findings), 1), len(FINDING_COLUMNS) - 1), "autofilter")
     sheet.freeze_panes(1, 0)
     _print_setup(sheet, 0)
 
