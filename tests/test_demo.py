@@ -179,6 +179,7 @@ def demo_out(tmp_path_factory) -> Path:
     result = CliRunner().invoke(main, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert str(out / "汇总") in result.output  # the user is told where the master is
+    assert "over-limit" in result.output and "not-owner" in result.output  # and what the samples show
     return out
 
 
