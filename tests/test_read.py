@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import docx
 import pytest
 
 from wbtool import read
-from wbtool.io import read_sheet
+from wbtool.io import read_docx, read_sheet
 from wbtool.io.read_sheet import Grid, display_text
 from wbtool.model import ReturnedFile
 
@@ -174,18 +176,12 @@ def test_word_document_without_a_form_is_an_attachment():
 
 
 def test_merged_word_cells_are_one_value_each():
-    import docx
-
     document = docx.Document()
     table = document.add_table(rows=2, cols=3)
     table.cell(0, 0).merge(table.cell(0, 2)).text = "横跨三列"
     table.cell(1, 0).text = "a"
-    import io
-
     buffer = io.BytesIO()
     document.save(buffer)
-    from wbtool.io import read_docx
-
     (grid,) = read_docx.read_tables(buffer.getvalue())
     assert grid.rows[0] == ("横跨三列", None, None)
     assert grid.merges == ((0, 0, 0, 2),)

@@ -67,7 +67,8 @@ def read_all(
             for index, worker in enumerate(pool):
                 if not batch.collect(worker):
                     worker.stop()
-                    pool[index] = _Worker.start(reader, memory_mb)
+                    if batch.pending:  # no fresh worker just to say goodbye to it
+                        pool[index] = _Worker.start(reader, memory_mb)
             batch.wait([worker for worker in pool if worker.job is not None])
     finally:
         for worker in pool:
@@ -109,7 +110,7 @@ class _Batch:
         """Take the worker's result if it has one; False if the worker must be replaced."""
         index = worker.job
         if index is None:
-            return worker.process.is_alive()
+            return worker.stopped or worker.process.is_alive()
         try:
             if worker.conn.poll():
                 self._finish(index, worker.conn.recv())
@@ -140,6 +141,7 @@ class _Worker:
     conn: Connection
     job: int | None = None
     deadline: float = 0.0
+    stopped: bool = False
 
     @classmethod
     def start(cls, reader: Reader, memory_mb: int) -> _Worker:
@@ -163,6 +165,9 @@ class _Worker:
 
     def stop(self) -> None:
         """Ask an idle worker to leave, kill a busy or stuck one; always reap it (no zombies)."""
+        if self.stopped:
+            return
+        self.stopped = True
         if self.process.is_alive() and self.job is None:
             try:
                 self.conn.send(None)
