@@ -293,3 +293,19 @@ def test_missing_file_is_unreadable_not_an_exception(tmp_path):
 def test_old_word_document_is_an_attachment(tmp_path):
     (doc,) = convert([FIXTURES / "form-in-word-table-merged-sections.docx"], "doc", tmp_path)
     assert read.read_file(ReturnedFile(origin=(doc.name,), path=str(doc))).role == "attachment"
+
+
+def test_a_row_merged_across_the_table_is_the_section_of_the_rows_below():
+    rows = (
+        ("序号", "主要任务", "完成情况"),
+        ("（一）党建工程", None, None),
+        ("1", "任务一", "文字一"),
+        ("注", None, None),  # a lone cell, not merged: not a title
+        ("2", "任务二", None),
+    )
+    layout = read.find_form([Grid("表", rows, merges=((1, 0, 1, 2),))])
+    result = read.form_rows(layout, lambda r, c: f"R{r}")
+    assert [(row.no, row.section, row.entry_cell) for row in result] == [
+        ("1", "（一）党建工程", "R2"),
+        ("2", "（一）党建工程", "R4"),
+    ]

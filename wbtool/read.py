@@ -99,6 +99,7 @@ def form_rows(layout: Layout, cell_name) -> tuple[FormRow, ...]:
     """
     grid, columns = layout.grid, layout.columns
     sections = _merged_sections(grid, columns.get("section"))
+    titles = _title_rows(grid, columns)
     current_section: str | None = None
     rows = []
     for index in range(layout.header + 1, len(grid.rows)):
@@ -106,9 +107,7 @@ def form_rows(layout: Layout, cell_name) -> tuple[FormRow, ...]:
         value = lambda role: _cell(cells, columns.get(role))  # noqa: E731
         task, entry = _clean(value("task")), _clean_entry(value("entry"))
         if task is None and entry is None:
-            title = _title_row(cells)
-            if title:
-                current_section = title
+            current_section = titles.get(index, current_section)
             continue
         if _repeats_header(task, entry):
             continue
@@ -156,9 +155,16 @@ def _merged_sections(grid: Grid, column: int | None) -> dict[int, str]:
     return filled
 
 
-def _title_row(cells: Sequence[str | None]) -> str | None:
-    texts = [cell for cell in cells if cell and cell.strip()]
-    return _clean(texts[0]) if len(texts) == 1 else None
+def _title_rows(grid: Grid, columns: dict[str, int]) -> dict[int, str]:
+    """Row index → 工程 title, for rows whose text sits in one cell merged across 主要任务 and 完成情况."""
+    first, last = sorted((columns["task"], columns["entry"]))
+    titles = {}
+    for top, left, bottom, right in grid.merges:
+        if top == bottom and left <= first and right >= last and top < len(grid.rows):
+            text = _clean(_cell(grid.rows[top], left))
+            if text:
+                titles[top] = text
+    return titles
 
 
 def normalise_newlines(text: str) -> str:
