@@ -309,3 +309,9 @@ def test_a_row_merged_across_the_table_is_the_section_of_the_rows_below():
         ("1", "（一）党建工程", "R2"),
         ("2", "（一）党建工程", "R4"),
     ]
+
+
+def test_wps_is_recognised_although_it_calls_itself_excel():
+    form = read_fixture("wps-resaved.xlsx").form
+    assert form.application == "WPS Office"
+    assert {identity.unit for identity in form.identities} == {UNIT}
