@@ -361,28 +361,20 @@ class _Writer:
         return _height(lines, BODY_PT)
 
     def _sections(self, ws, heights: list[float]) -> None:
-        """Write 工程名称, merged over consecutive tasks of one section, then set heights."""
+        """Write 工程名称 on every task row, then set the row heights.
+
+        Unlike the official table, the fill-in sheet does not merge 工程名称 over its
+        tasks: its rows are tall (room for 300 字), so a merged cell often spans a page
+        break, and LibreOffice and Excel then print its text on a later page or not at
+        all.  One title per row also keeps every row whole when a unit copies it out.
+        """
         col = self.col["section"]
         width = self.cols[col].width
-        tasks = self.assignment.tasks
-        start = 0
-        while start < len(tasks):
-            end = start
-            while end + 1 < len(tasks) and tasks[end + 1].section == tasks[start].section:
-                end += 1
-            title = tasks[start].section
-            first, last = FIRST_DATA_ROW - 1 + start, FIRST_DATA_ROW - 1 + end
-            if first == last:
-                _check(ws.write_string(first, col, title, self.fmt["center"]), "工程名称")
-            else:
-                _check(ws.merge_range(first, col, last, col, title, self.fmt["center"]), "工程名称")
-            # A merged cell's text must fit the rows together: stretch the last row.
-            need = _height(wrapped_lines(title, width), BODY_PT) - sum(heights[start : end + 1])
-            if need > 0:
-                heights[end] += need
-            start = end + 1
-        for i, height in enumerate(heights):
-            _check(ws.set_row(FIRST_DATA_ROW - 1 + i, height), "row height")
+        for i, task in enumerate(self.assignment.tasks):
+            row = FIRST_DATA_ROW - 1 + i
+            _check(ws.write_string(row, col, task.section, self.fmt["center"]), "工程名称")
+            heights[i] = max(heights[i], _height(wrapped_lines(task.section, width), BODY_PT))
+            _check(ws.set_row(row, heights[i]), "row height")
 
     def _entry_rules(self, ws) -> None:
         n = len(self.assignment.tasks)
