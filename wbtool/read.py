@@ -39,6 +39,7 @@ HEADER_LABELS: dict[str, tuple[str, ...]] = {
     "deadline": ("完成年限", "完成时限"),
 }
 REQUIRED_ROLES = ("task", "entry")
+_LABEL_STARTS = frozenset(label[0] for labels in HEADER_LABELS.values() for label in labels)
 HEADER_SEARCH_ROWS = 30
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".ods", ".et", ".ett"}
@@ -79,7 +80,8 @@ def header_columns(row: Sequence[str | None]) -> dict[str, int] | None:
     """Role → column index if this row is a form header, else None.  Roles map by text, not position."""
     columns: dict[str, int] = {}
     for index, cell in enumerate(row):
-        if not cell:
+        # Most cells are task texts and entries: one look at the first character rules them out.
+        if not cell or cell.lstrip()[:1] not in _LABEL_STARTS:
             continue
         label = _SPACE.sub("", cell)
         for role, labels in HEADER_LABELS.items():
@@ -271,9 +273,10 @@ def _read_encrypted(file: ReturnedFile, data: bytes, suffix: str, password: str 
 
 
 def _read_zip(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
-    meta = ooxml_meta.zip_meta(data)
-    if meta.kind in ("xlsx", "xlsb", "ods"):
-        return _read_spreadsheet(file, data, meta)
+    with ooxml_meta.Package(data) as package:
+        meta = package.meta()
+        if meta.kind in ("xlsx", "xlsb", "ods"):
+            return _read_spreadsheet(file, data, meta, package)
     if meta.kind == "docx":
         return _read_word(file, data, meta)
     if suffix in SPREADSHEET_SUFFIXES or suffix in WORD_SUFFIXES:
@@ -281,28 +284,35 @@ def _read_zip(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
     return ReadResult(ATTACHMENT)  # pptx, odt, a zip inside a zip: listed, not read
 
 
-def _read_spreadsheet(file: ReturnedFile, data: bytes, meta: DocumentMeta) -> ReadResult:
-    grids = read_sheet.read_workbook(
-        data, always=frozenset({identity.SHEET}), until=lambda grid: find_form([grid]) is not None
-    )
-    marker = [grid for grid in grids if grid.name == identity.SHEET]
-    grids = [grid for grid in grids if grid.name != identity.SHEET]
+def _read_spreadsheet(
+    file: ReturnedFile, data: bytes, meta: DocumentMeta, package: ooxml_meta.Package | None = None
+) -> ReadResult:
+    layouts: list[Layout] = []  # the form's layout, found once while the sheets are read
+
+    def is_form(grid: Grid) -> bool:
+        layout = find_form([grid])
+        if layout is not None:
+            layouts.append(layout)
+        return layout is not None
+
+    grids = read_sheet.read_workbook(data, always=frozenset({identity.SHEET}), until=is_form)
+    marker = next((grid for grid in grids if grid.name == identity.SHEET), None)
     findings = _macro_findings(file, meta)
-    layout = find_form(grids)
-    if layout is None:
+    if not layouts:
         message = "未找到填报表（没有含“主要任务”“完成情况”表头的工作表）。请使用下发的填报表填写后重新报送。"
         return ReadResult(UNREADABLE, findings=(*findings, finding("form-not-found", message, file=file.display)))
+    layout = layouts[0]
     grid = layout.grid
     entry_column = sheet_cell(grid.name, 1, grid.first_col + layout.columns["entry"])[:-1]  # 填报表!E
     rows = form_rows(layout, lambda r, c: f"{entry_column}{grid.first_row + r}")
-    if meta.kind == "xlsx" and grid.name in meta.sheet_parts:
-        rows = _with_formulas(data, meta.sheet_parts[grid.name], grid.first_col - 1 + layout.columns["entry"], rows)
-    identities = _identities(meta, marker[0] if marker else None)
+    if package is not None and meta.kind == "xlsx" and grid.name in meta.sheet_parts:
+        column = grid.first_col - 1 + layout.columns["entry"]
+        rows = _with_formulas(package, meta.sheet_parts[grid.name], column, rows)
     form = Form(
         sheet=grid.name,
         header_row=grid.first_row + layout.header,
         rows=rows,
-        identities=identities,
+        identities=_identities(meta, marker),
         saved_at=meta.saved_at,
         application=meta.application,
         has_macros=meta.has_macros,
@@ -340,9 +350,9 @@ def _ole_meta(data: bytes) -> DocumentMeta:
         return DocumentMeta("xls")
 
 
-def _with_formulas(data: bytes, part: str, column: int, rows: tuple[FormRow, ...]) -> tuple[FormRow, ...]:
+def _with_formulas(package: ooxml_meta.Package, part: str, column: int, rows: tuple[FormRow, ...]) -> tuple[FormRow, ...]:
     try:
-        formulas = ooxml_meta.column_formulas(data, part, column)
+        formulas = package.column_formulas(part, column)
     except Exception:  # the values are read; only the formula flag is lost
         return rows
     if not formulas:

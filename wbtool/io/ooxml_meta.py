@@ -4,8 +4,9 @@ Custom properties (where a template keeps its identity), the defined names, the 
 saved time and the saving application, whether macros ride along, and — for xlsx,
 because calamine gives cached values only — which cells of one column hold formulas.
 
-Every XML part goes through defusedxml: returned files are untrusted (entity bombs,
-external entities).  Parts are size-checked before they are inflated.
+Returned files are untrusted (entity bombs, external entities).  Parts are
+size-checked before they are inflated, and every XML part that declares anything
+(``<!DOCTYPE``, ``<!ENTITY``) goes through defusedxml, which refuses it; see ``_xml``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from xml.etree import ElementTree as PlainElementTree
 
 import olefile
 from defusedxml import ElementTree
@@ -63,8 +65,29 @@ class DocumentMeta:
 
 def zip_meta(data: bytes) -> DocumentMeta:
     """What a zip package is and what it says about itself (xlsx/xlsm, xlsb, docx/docm, ods)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        names = set(package.namelist())
+    with Package(data) as package:
+        return package.meta()
+
+
+class Package:
+    """One zip package opened once for everything read from it (the central directory
+    of a small workbook costs as much to parse as its metadata parts)."""
+
+    def __init__(self, data: bytes):
+        self._zip = zipfile.ZipFile(io.BytesIO(data))
+        self._names = {info.filename for info in self._zip.infolist()}
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def meta(self) -> DocumentMeta:
+        package, names = self._zip, self._names
         kind = _package_kind(package, names)
         if kind == "ods":
             return _ods_meta(_part(package, names, "meta.xml"))
@@ -73,7 +96,17 @@ def zip_meta(data: bytes) -> DocumentMeta:
         application = _application(_part(package, names, "docProps/app.xml"), properties)
         defined, sheets = _workbook(package, names) if kind == "xlsx" else ({}, {})
         has_macros = any(name.lower().endswith("vbaproject.bin") for name in names)
-    return DocumentMeta(kind, properties, defined, sheets, saved_at, application, has_macros)
+        return DocumentMeta(kind, properties, defined, sheets, saved_at, application, has_macros)
+
+    def column_formulas(self, sheet_part: str, column: int) -> dict[int, str]:
+        """See ``column_formulas``."""
+        try:
+            info = self._zip.getinfo(sheet_part)
+        except KeyError:
+            return {}
+        if info.file_size > MAX_SHEET_PART:
+            return {}
+        return _formulas_in(self._zip.read(info), column)
 
 
 def _package_kind(package: zipfile.ZipFile, names: set[str]) -> str | None:
@@ -121,14 +154,11 @@ def column_formulas(data: bytes, sheet_part: str, column: int) -> dict[int, str]
     handed to the XML parser.  A shared formula's followers get the text of the
     formula they share.
     """
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        try:
-            info = package.getinfo(sheet_part)
-        except KeyError:
-            return {}
-        if info.file_size > MAX_SHEET_PART:
-            return {}
-        raw = package.read(info)
+    with Package(data) as package:
+        return package.column_formulas(sheet_part, column)
+
+
+def _formulas_in(raw: bytes, column: int) -> dict[int, str]:
     if b"<f" not in raw and b":f>" not in raw and b":f " not in raw:
         return {}
     found: dict[int, str] = {}
@@ -166,9 +196,8 @@ def _cell_formula(snippet: bytes, prefix: bytes) -> tuple[str, str | None] | Non
     tag_end = snippet.index(b">")
     if snippet[tag_end - 1 : tag_end] == b"/":
         return None
-    try:
-        cell = ElementTree.fromstring(snippet[:tag_end] + declaration.encode() + snippet[tag_end:])
-    except Exception:
+    cell = _xml(snippet[:tag_end] + declaration.encode() + snippet[tag_end:])
+    if cell is None:
         return None
     formula = cell.find(_FORMULA)
     if formula is None:
@@ -199,9 +228,24 @@ def _part(package: zipfile.ZipFile, names: set[str], name: str) -> bytes | None:
 
 
 def _xml(raw: bytes | None):
+    """The parsed part, or None if it is missing, broken or hostile.
+
+    Entity bombs and external entities need a declaration, and every declaration
+    starts with "<!".  A UTF-8 part without "<!" is therefore handed to the C parser
+    as text (which makes expat read it as UTF-8 whatever its XML declaration claims):
+    it can expand only the five predefined entities and character references.  Any
+    other part — comments, CDATA, UTF-16, a DOCTYPE — takes defusedxml's slower
+    pure-Python path, which refuses declarations outright.
+    """
     if not raw:
         return None
     try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None
+    try:
+        if text is not None and "<!" not in text:
+            return PlainElementTree.fromstring(text)
         return ElementTree.fromstring(raw)
     except Exception:  # a broken or hostile part is as good as a missing one
         return None
