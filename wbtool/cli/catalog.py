@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 
@@ -142,12 +143,14 @@ def _as_json(catalogue: Catalogue, loads: list[UnitLoad]) -> dict:
 
 
 def _write_csv(loads: list[UnitLoad]) -> None:
-    stream = click.get_text_stream("stdout")
-    stream.write("\ufeff")  # Excel needs the BOM to read the Chinese as UTF-8
-    writer = csv.writer(stream, lineterminator="\r\n")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(UNIT_COLUMNS)
     for load in loads:
         writer.writerow(_unit_row(load))
+    # Bytes, whatever the console's encoding: Excel needs UTF-8 with a BOM for Chinese.
+    sys.stdout.buffer.write(buffer.getvalue().encode("utf-8-sig"))
+    sys.stdout.flush()
 
 
 def _unit_row(load: UnitLoad) -> tuple[str, ...]:
