@@ -11,6 +11,8 @@ has no page-number API either: the PAGE field is written as raw field characters
 
 from __future__ import annotations
 
+from copy import deepcopy
+from functools import lru_cache
 from pathlib import Path
 
 from docx import Document
@@ -21,6 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.run import Run
 
 from ..atomic import atomic_path
 from ..merge import printable
@@ -68,13 +71,28 @@ def set_east_asian(style, font: str) -> None:
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
 
 
-def _run(paragraph, text: str, font: str, size: float | None = None):
-    run = paragraph.add_run(printable(text))
+@lru_cache(maxsize=None)
+def _run_properties(font: str, size: float | None):
+    """A run's w:rPr for ``font`` (Latin and East Asian) at ``size``: built once, copied per run.
+
+    Setting the font through python-docx on every run looked the element up again and
+    again and took most of the time of a large report.
+    """
+    run = Run(OxmlElement("w:r"), None)
     run.font.name = font
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
     if size:
         run.font.size = Pt(size)
-    return run
+    return run._element.rPr
+
+
+def _run(paragraph, text: str, font: str, size: float | None = None):
+    """Append a run to ``paragraph``; returns its w:r element."""
+    element = paragraph._p.add_r()
+    element.append(deepcopy(_run_properties(font, size)))
+    if text:
+        element.text = printable(text)
+    return element
 
 
 def _document_defaults(document) -> None:
@@ -116,9 +134,16 @@ def _define_styles(document) -> None:
             style.element.get_or_add_pPr().insert_element_before(snap, *AFTER_SNAP_TO_GRID)
 
 
+def _styled(paragraph, style: str):
+    # By style id, not name: python-docx finds a style by name with a scan of every
+    # style in the document.  add_style derives the id from the name (spaces removed).
+    paragraph._p.style = style.replace(" ", "")
+    return paragraph
+
+
 def _paragraph(container, text: str, style: str):
     font, size = STYLES[style][0], STYLES[style][1]
-    paragraph = container.add_paragraph(style=style)
+    paragraph = _styled(container.add_paragraph(), style)
     if text:
         _run(paragraph, text, font, size)
     return paragraph
@@ -155,17 +180,15 @@ def _field(paragraph, instruction: str, shown: str) -> None:
     font, size = STYLES["页码"][0], STYLES["页码"][1]
 
     def char(kind: str):
-        run = _run(paragraph, "", font, size)
         element = OxmlElement("w:fldChar")
         element.set(qn("w:fldCharType"), kind)
-        run._element.append(element)
+        _run(paragraph, "", font, size).append(element)
 
     char("begin")
-    run = _run(paragraph, "", font, size)
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
-    run._element.append(instr)
+    _run(paragraph, "", font, size).append(instr)
     char("separate")
     _run(paragraph, shown, font, size)
     char("end")
@@ -174,7 +197,7 @@ def _field(paragraph, instruction: str, shown: str) -> None:
 def _page_number(footer, odd: bool) -> None:
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-    paragraph.style = "页码"
+    _styled(paragraph, "页码")
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
     # 一字 from the edge of the text block, on the outer side.
     if odd:
@@ -208,14 +231,13 @@ def _columns(report: Report) -> list[tuple[str, int]]:
 
 def _cell_text(cell, text: str, style: str) -> None:
     lines = text.split("\n") if text else [""]
-    first = cell.paragraphs[0]
-    first.style = style
+    first = _styled(cell.paragraphs[0], style)
     font, size = STYLES[style][0], STYLES[style][1]
     if lines[0]:
         _run(first, lines[0], font, size)
     for line in lines[1:]:
         if line.strip():  # blank separator lines would only waste table height
-            _run(cell.add_paragraph(style=style), line, font, size)
+            _run(_styled(cell.add_paragraph(), style), line, font, size)
 
 
 def _repeat_header(row) -> None:
