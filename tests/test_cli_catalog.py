@@ -54,11 +54,11 @@ def write_catalogue(tmp_path, owners: str = "市教育局") -> str:
 
 def test_unit_loads_split_lead_and_shared_tasks(jiangyin):
     loads = {load.unit.name: load for load in unit_loads(jiangyin)}
-    assert loads["宣传部"].lead_tasks == (1, 31)
-    assert loads["宣传部"].co_tasks == ()
-    assert loads["人社局"].lead_tasks == (10, 14, 30)
-    assert loads["财政局"].lead_tasks == (29,)
-    assert loads["财政局"].co_tasks == (19, 23, 26)
+    assert loads["市委宣传部"].lead_tasks == (1, 31)
+    assert loads["市委宣传部"].co_tasks == ()
+    assert loads["市人力资源和社会保障局"].lead_tasks == (10, 14, 30)
+    assert loads["市财政局"].lead_tasks == (29,)
+    assert loads["市财政局"].co_tasks == (19, 23, 26)
     # A group task has no lead: every school shares it.
     assert all(loads[u.name].co_tasks == (9,) for u in jiangyin.units if u.kind == SCHOOL)
 
@@ -161,9 +161,9 @@ def test_units_json(jiangyin):
     assert (data["catalogue"], data["fingerprint"]) == ("jiangyin-2021", jiangyin.fingerprint)
     assert [row["unit"] for row in data["units"]] == [unit.name for unit in jiangyin.units]
     by_unit = {row["unit"]: row for row in data["units"]}
-    assert by_unit["教育局"]["kind"] == "成员单位"
-    assert len(by_unit["教育局"]["lead_tasks"]) == 21
-    assert by_unit["税务局"] == {"unit": "税务局", "kind": "成员单位", "lead_tasks": [], "co_tasks": [13]}
+    assert by_unit["市教育局"]["kind"] == "成员单位"
+    assert len(by_unit["市教育局"]["lead_tasks"]) == 21
+    assert by_unit["市税务局"] == {"unit": "税务局", "kind": "成员单位", "lead_tasks": [], "co_tasks": [13]}
 
 
 def test_units_json_lists_units_without_tasks(tmp_path):

@@ -88,7 +88,19 @@ JIANGYIN_ROWS = jiangyin_rows()
 
 # Spellings in the official tables that are not the registry's unit name.
 WUXI_SPELLINGS = {"太湖学院": "无锡太湖学院"}
-JIANGYIN_SPELLINGS: dict[str, str] = {}
+# The Jiangyin table writes short names only; the registry's names are the full ones.
+JIANGYIN_SPELLINGS = {
+    "宣传部": "市委宣传部",
+    "教育局": "市教育局",
+    "科技局": "市科学技术局",
+    "人社局": "市人力资源和社会保障局",
+    "发改委": "市发展和改革委员会",
+    "工信局": "市工业和信息化局",
+    "财政局": "市财政局",
+    "税务局": "市税务局",
+    "工商联": "市工商业联合会",
+    "澄西技校": "江阴市澄西高级技工学校",
+}
 GROUP_TEXTS = ("各职业学校、技工院校", "各相关院校", "各职业院校")
 SHARING_SUFFIX = "按职责分工负责"
 
@@ -206,16 +218,16 @@ def test_alias_resolves_to_full_name(wuxi):
 
 
 def test_full_width_comma_separates(wuxi, jiangyin):
-    assert [t.unit for t in registry_of(jiangyin).parse("宣传部、教育局，人社局")] == ["宣传部", "教育局", "人社局"]
+    assert [t.unit for t in registry_of(jiangyin).parse("宣传部、教育局，人社局")] == ["市委宣传部", "市教育局", "市人力资源和社会保障局"]
     assert [t.unit for t in registry_of(wuxi).parse("市教育局，市财政局")] == ["市教育局", "市财政局"]
-    assert jiangyin.task(31).owners == ("宣传部", "教育局", "人社局")
+    assert jiangyin.task(31).owners == ("市委宣传部", "市教育局", "市人力资源和社会保障局")
 
 
 def test_short_names_and_full_names_in_jiangyin(jiangyin):
     registry = registry_of(jiangyin)
-    assert registry.resolve("江阴市教育局").name == "教育局"
-    assert registry.resolve("江阴市人力资源和社会保障局").name == "人社局"
-    assert registry.resolve("江阴市澄西高级技工学校").name == "澄西技校"
+    assert registry.resolve("教育局").name == registry.resolve("江阴市教育局").name == "市教育局"
+    assert registry.resolve("人社局").name == "市人力资源和社会保障局"
+    assert registry.resolve("澄西技校").name == "江阴市澄西高级技工学校"
     assert registry.resolve("华姿中专校").name == "江阴市华姿中等专业学校"
 
 
