@@ -163,7 +163,7 @@ def test_units_json(jiangyin):
     by_unit = {row["unit"]: row for row in data["units"]}
     assert by_unit["市教育局"]["kind"] == "成员单位"
     assert len(by_unit["市教育局"]["lead_tasks"]) == 21
-    assert by_unit["市税务局"] == {"unit": "税务局", "kind": "成员单位", "lead_tasks": [], "co_tasks": [13]}
+    assert by_unit["市税务局"] == {"unit": "市税务局", "kind": "成员单位", "lead_tasks": [], "co_tasks": [13]}
 
 
 def test_units_json_lists_units_without_tasks(tmp_path):
