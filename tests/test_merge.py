@@ -234,6 +234,41 @@ def test_findings_sheet_keeps_held_back_text(book, result):
     assert sheet.auto_filter.ref is not None
 
 
+def test_units_sheet_headers_are_unique_and_the_pie_survives_a_filter(book, master_path):
+    sheet = book["报送情况"]
+    headers = [c.value for c in sheet[1] if c.value]
+    assert headers.count("状态") == 1 and len(headers) == len(set(headers))
+    with zipfile.ZipFile(master_path) as archive:
+        chart = next(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
+        # No plotVisOnly element: the chart plots cells a filter has hidden.
+        assert b"<c:plotVisOnly" not in archive.read(chart)
+
+
+def test_details_show_saved_time_on_the_local_clock(wuxi, tmp_path, monkeypatch):
+    import time
+    from datetime import timezone
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        task = wuxi.tasks[0]
+        saved = datetime(2023, 1, 10, 1, 30, tzinfo=timezone.utc)  # 09:30 in Wuxi
+        result = CheckResult(catalogue=wuxi, files=(), entries=(entry(task.owners[0], task.no, "文字。", saved=saved),), findings=())
+        path = write_master(build_master(result), tmp_path / "汇总.xlsx")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    cell = load_workbook(path)["明细"].cell(2, 8)
+    assert cell.value == datetime(2023, 1, 10, 9, 30) and cell.number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_wide_text_takes_about_twice_the_lines_of_ascii():
+    assert master_xlsx.line_count("a" * 40, 21) == 2
+    assert master_xlsx.line_count("汉" * 40, 21) == 4  # 1.9 units a character
+    assert master_xlsx.line_count("“引号”——" * 5, 21) == 3  # 30 characters, all set full width by CJK fonts
+    assert master_xlsx.line_count("一行\n\n三行", 21) == 3
+
+
 # ---------------------------------------------------------------------------
 # merge(): safety of the outputs
 # ---------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import catalogue as catalogues
+from ..check import load_assignments, parse_assignments
+from ..identify import registry_for
 from ..model import Catalogue, Finding, Severity
 
 EXIT_OK = 0
@@ -41,6 +43,22 @@ def load_catalogue(name_or_path: str) -> tuple[Catalogue, list[Finding]]:
         render_findings(findings, console=err_console)
         sys.exit(EXIT_CANNOT_RUN)
     return catalogue, findings
+
+
+def assignments_from_options(pairs, path, catalogue: Catalogue) -> dict[str, str]:
+    """--assignments FILE then --assign FILE=UNIT (later wins); exit 2 on anything unusable."""
+    try:
+        assignments = load_assignments(path) if path else {}
+        assignments.update(parse_assignments(pairs))
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        err_console.print(f"[red]无法读取人工指定：{exc}[/]")
+        sys.exit(EXIT_CANNOT_RUN)
+    registry = registry_for(catalogue)
+    unknown = sorted({unit for unit in assignments.values() if registry.resolve(unit) is None})
+    if unknown:
+        err_console.print(f"[red]人工指定的单位不在名录中：{'、'.join(unknown)}。请用 wbtool units 查看单位全称。[/]")
+        sys.exit(EXIT_CANNOT_RUN)
+    return assignments
 
 
 def findings_table(findings: Iterable[Finding], title: str | None = None) -> Table:

@@ -11,13 +11,13 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..check import check_returns, load_assignments, markup_returns, markup_target_problem, parse_assignments
-from ..identify import registry_for
+from ..check import check_returns, markup_returns, markup_target_problem
 from ..model import CheckResult, Finding
 from ._common import (
     EXIT_BLOCKING,
     EXIT_CANNOT_RUN,
     EXIT_OK,
+    assignments_from_options,
     catalog_option,
     console,
     err_console,
@@ -69,25 +69,6 @@ def check(paths, catalog, fmt, password, assign, assignments_file, markup_dir) -
         written = markup_returns(list(paths), result, Path(markup_dir))
         err_console.print(f"已生成 {len(written)} 份“退回修改”工作簿：{markup_dir}")
     sys.exit(EXIT_BLOCKING if result.has_errors else EXIT_OK)
-
-
-def assignments_from_options(pairs, path, catalogue) -> dict[str, str]:
-    """--assignments FILE then --assign FILE=UNIT (later wins); exit 2 on anything unusable."""
-    try:
-        assignments = load_assignments(path) if path else {}
-        assignments.update(parse_assignments(pairs))
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        err_console.print(f"[red]无法读取人工指定：{exc}[/]")
-        sys.exit(EXIT_CANNOT_RUN)
-    registry = registry_for(catalogue)
-    unknown = sorted({unit for unit in assignments.values() if registry.resolve(unit) is None})
-    if unknown:
-        err_console.print(f"[red]人工指定的单位不在名录中：{'、'.join(unknown)}。请用 wbtool units 查看单位全称。[/]")
-        sys.exit(EXIT_CANNOT_RUN)
-    return assignments
-
-
-_assignments = assignments_from_options  # the name wbtool merge imported first
 
 
 def _refuse_markup_inside_inputs(out_dir: Path, paths) -> None:

@@ -14,6 +14,7 @@ from ._common import (
     EXIT_BLOCKING,
     EXIT_CANNOT_RUN,
     EXIT_OK,
+    assignments_from_options,
     catalog_option,
     console,
     err_console,
@@ -21,7 +22,6 @@ from ._common import (
     progress_bar,
     render_findings,
 )
-from .check import _assignments
 
 
 @click.command("merge")
@@ -39,7 +39,7 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file) -> None:
     有“错误”级问题时退出码为 1。
     """
     catalogue, _ = load_catalogue(catalog)
-    assignments = _assignments(assign, assignments_file, catalogue)
+    assignments = assignments_from_options(assign, assignments_file, catalogue)
     try:
         with progress_bar("核查并汇总") as progress:
             result = merge_returns(

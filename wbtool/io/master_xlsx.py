@@ -31,6 +31,9 @@ SHEET_FINDINGS = "问题清单"
 COL_NO, COL_SECTION, COL_TASK, COL_OWNERS = "序号", "工程名称", "主要任务", "责任单位"
 COL_ENTRY, COL_WORDS, COL_FINAL, COL_FINAL_WORDS = "完成情况", "字数", "定稿", "定稿字数"
 COL_MISSING, COL_DEADLINE = "未填单位", "完成年限"
+# The pie's summary beside the unit list has headers of its own: no header of the
+# list may appear twice on the sheet, or a reader by header name takes the wrong column.
+SUMMARY_COLUMNS = ("报送进度", "单位数")
 UNIT_COLUMNS = ("单位", "类别", "状态", "报送时间", "文件", "应填任务数", "已填", "未填", "错误数", "警告数")
 DETAIL_COLUMNS = ("单位", "序号", "主要任务", "完成情况", "字数", "来源文件", "单元格", "保存时间", "是否被更正替代")
 
@@ -365,8 +368,8 @@ def _unit_row(book: _Book, sheet, row: int, status: UnitStatus, time_fmt) -> Non
 def _progress_chart(book: _Book, sheet, units: Sequence[UnitStatus]) -> None:
     """A pie of 已报送 / 部分报送 / 未报送, fed by a small summary beside the list."""
     col = len(UNIT_COLUMNS) + 1
-    book.text(sheet, 0, col, "状态", book.header())
-    book.text(sheet, 0, col + 1, "单位数", book.header())
+    for offset, name in enumerate(SUMMARY_COLUMNS):
+        book.text(sheet, 0, col + offset, name, book.header())
     _check(sheet.set_column(col, col + 1, 9), "set_column")
     states = ("已报送", "部分报送", "未报送")
     for row, state in enumerate(states, start=1):
@@ -382,6 +385,9 @@ def _progress_chart(book: _Book, sheet, units: Sequence[UnitStatus]) -> None:
             "points": [{"fill": {"color": "#70AD47"}}, {"fill": {"color": "#FFC000"}}, {"fill": {"color": "#C00000"}}],
         }
     )
+    # The summary shares its rows with the list: filtering the list (e.g. to 未报送)
+    # hides them, and a chart leaves out hidden cells unless told otherwise.
+    chart.show_hidden_data()
     chart.set_title({"name": "报送进度（单位数）", "name_font": {"name": HEADER_FONT, "size": 12}})
     chart.set_legend({"position": "bottom", "font": {"name": BODY_FONT}})
     _check(sheet.insert_chart(len(states) + 2, col, chart), "progress chart")
