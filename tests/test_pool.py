@@ -27,6 +27,8 @@ def faulty_read(file: ReturnedFile, password: str | None) -> ReadResult:
     if "balloons" in name:
         hoard = [bytearray(64 * 1024 * 1024) for _ in range(64)]  # 4 GB: over the cap
         del hoard
+    if "slow" in name:
+        time.sleep(0.15)
     if "pid" in name:
         return ReadResult("attachment", findings=(finding("attachment", str(os.getpid())),))
     return read_file(file, password)
@@ -107,3 +109,21 @@ def test_more_files_than_workers(workers):
     files = [copy_of_filled(f"{n}.xlsx") for n in range(7)]
     results = read_all(files, workers=workers)
     assert [result.role for result in results] == ["form"] * 7
+
+
+def test_a_crash_inside_a_chunk_costs_only_the_file_being_read():
+    # One worker and a long queue: the crashing file sits in the middle of a chunk.
+    names = [f"{n}.xlsx" for n in range(40)]
+    names[10] = "aborts.xlsx"
+    results = read_all([copy_of_filled(name) for name in names], workers=1, reader=faulty_read)
+    roles = [result.role for result in results]
+    assert roles[10] == "unreadable" and [r.findings[0].code for r in results[10:11]] == ["file-unreadable"]
+    assert roles[:10] + roles[11:] == ["form"] * 39
+
+
+def test_the_deadline_bounds_each_file_not_the_chunk():
+    # 16 files of 0.15 s go out in chunks of several: a chunk takes longer than the
+    # timeout, no single file does.
+    files = [copy_of_filled(f"slow-{n}.xlsx") for n in range(16)]
+    results = read_all(files, workers=1, timeout=0.5, reader=faulty_read)
+    assert [result.role for result in results] == ["form"] * 16
