@@ -84,7 +84,10 @@ def normalise(text: str | None) -> str:
 def row_number(row: FormRow) -> int | None:
     """The task number of a row: its 序号, else a number that starts the task text."""
     if row.no is not None:
-        match = _NUMBER.match(_WHITE.sub("", unicodedata.normalize("NFKC", str(row.no))))
+        no = str(row.no)
+        if no.isascii() and no.isdigit() and len(no) <= 4:
+            return int(no)  # the template's own 序号: nothing to fold
+        match = _NUMBER.match(_WHITE.sub("", unicodedata.normalize("NFKC", no)))
         if match:
             return int(match.group(1))
     match = _LEADING_NUMBER.match(_WHITE.sub("", unicodedata.normalize("NFKC", row.task or "")))
@@ -409,11 +412,16 @@ def check_returns(
     assignments: Mapping[str, str] | None = None,
     progress: Progress | None = None,
 ) -> CheckResult:
-    """Collect, read, attribute and check every returned file under ``paths``."""
+    """Collect, read, attribute and check every returned file under ``paths``.
+
+    ``progress(done, total)`` counts the files read.
+    """
     from .collect import collect
     from .pool import read_all
 
-    collection = collect([str(p) for p in paths], progress=progress)
+    # One progress total, the files read: collecting is quick next to reading, and a
+    # bar that fills twice looks like a second pass.
+    collection = collect([str(p) for p in paths])
     results = read_all(collection.files, password=password, progress=progress)
     return check_read(collection.files, results, catalogue, assignments=assignments, extra=collection.findings)
 
