@@ -334,7 +334,10 @@ def test_correction_later_version_wins(wuxi):
 
 
 def test_whole_fixture_folder_through_the_reader_pool(wuxi):
-    result = check_returns([FIXTURES], wuxi, password=PASSWORD)
+    seen = []
+    result = check_returns([FIXTURES], wuxi, password=PASSWORD, progress=lambda done, total: seen.append((done, total)))
+    total = len(result.files)
+    assert seen == [(done, total) for done in range(1, total + 1)]  # one bar, filled once
     codes_seen = {f.code for f in result.findings}
     assert {"over-limit", "not-owner", "unit-conflict", "unit-unknown", "superseded", "file-unreadable", "unit-missing"} <= codes_seen
     assert "市科技局" not in {f.unit for f in result.findings if f.code == "unit-missing"}
