@@ -71,28 +71,55 @@ def set_east_asian(style, font: str) -> None:
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
 
 
-@lru_cache(maxsize=None)
-def _run_properties(font: str, size: float | None):
-    """A run's w:rPr for ``font`` (Latin and East Asian) at ``size``: built once, copied per run.
+# A large report has thousands of runs and paragraphs.  Building each through
+# python-docx's proxies (font by font, style looked up by name, text character by
+# character) took seconds; instead one empty run and one empty paragraph per font and
+# style are built through python-docx once, and every run and paragraph is a copy.
 
-    Setting the font through python-docx on every run looked the element up again and
-    again and took most of the time of a large report.
-    """
+
+@lru_cache(maxsize=None)
+def _empty_run(font: str, size: float | None):
+    """A w:r with only its properties: ``font`` for Latin and East Asian text, at ``size``."""
     run = Run(OxmlElement("w:r"), None)
     run.font.name = font
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
     if size:
         run.font.size = Pt(size)
-    return run._element.rPr
+    return run._element
+
+
+@lru_cache(maxsize=None)
+def _empty_paragraph(style: str):
+    """A w:p in ``style``, referred to by id: add_style derives it from the name, spaces removed."""
+    paragraph = OxmlElement("w:p")
+    paragraph.get_or_add_pPr().style = style.replace(" ", "")
+    return paragraph
+
+
+def _add_run(p, text: str, font: str, size: float | None = None):
+    """Append a run to the w:p element ``p``; returns the w:r element."""
+    element = deepcopy(_empty_run(font, size))
+    p.append(element)
+    if text:
+        text = printable(text)
+        if "\t" in text:
+            element.text = text  # python-docx writes tabs as w:tab
+        else:
+            element.add_t(text)
+    return element
 
 
 def _run(paragraph, text: str, font: str, size: float | None = None):
-    """Append a run to ``paragraph``; returns its w:r element."""
-    element = paragraph._p.add_r()
-    element.append(deepcopy(_run_properties(font, size)))
+    return _add_run(paragraph._p, text, font, size)
+
+
+def _add_paragraph(parent, text: str, style: str):
+    """Append a paragraph in ``style`` to the element ``parent`` (a table cell's w:tc)."""
+    p = deepcopy(_empty_paragraph(style))
+    parent.append(p)
     if text:
-        element.text = printable(text)
-    return element
+        _add_run(p, text, STYLES[style][0], STYLES[style][1])
+    return p
 
 
 def _document_defaults(document) -> None:
@@ -135,8 +162,7 @@ def _define_styles(document) -> None:
 
 
 def _styled(paragraph, style: str):
-    # By style id, not name: python-docx finds a style by name with a scan of every
-    # style in the document.  add_style derives the id from the name (spaces removed).
+    # By style id, not name: python-docx finds a style by name with a scan of every style.
     paragraph._p.style = style.replace(" ", "")
     return paragraph
 
@@ -237,7 +263,7 @@ def _cell_text(cell, text: str, style: str) -> None:
         _run(first, lines[0], font, size)
     for line in lines[1:]:
         if line.strip():  # blank separator lines would only waste table height
-            _run(_styled(cell.add_paragraph(), style), line, font, size)
+            _add_paragraph(cell._tc, line, style)
 
 
 def _repeat_header(row) -> None:
