@@ -417,8 +417,9 @@ def check_returns(
     ``progress(done, total)`` counts the files read.
     """
     from .collect import collect
-    from .pool import read_all
+    from .pool import read_all, warm_up
 
+    warm_up()  # the readers' server boots while the returns are collected
     # One progress total, the files read: collecting is quick next to reading, and a
     # bar that fills twice looks like a second pass.
     collection = collect([str(p) for p in paths])

@@ -92,6 +92,19 @@ def read_all(
     return batch.results()
 
 
+def warm_up() -> None:
+    """Start booting the workers' fork server now, without waiting for it.
+
+    The server imports the readers (a few tenths of a second, the bulk of the pool's
+    start); a caller that has other work first — collecting the returns — lets that
+    happen meanwhile.  Harmless where there is no fork server, and when repeated.
+    """
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 class _Batch:
     """The files of one ``read_all`` call and what has become of them."""
 
