@@ -1,10 +1,15 @@
 """How fast is ``wbtool merge`` on a big batch, and what does it cost in memory?
 
-    python bench/bench_merge.py [--n 1000] [--sizes 250,500,1000] [--profile]
+    python bench/bench_merge.py [--n 1000] [--sizes 250,500,1000] [--profile] [--reuse]
 
-Builds ``n`` returned workbooks in bench/_work/ (filled copies of the generated
-Wuxi templates, every text different), then times, each in a fresh process so
-that peak memory is its own:
+Two batches of ``n`` returned workbooks in bench/_work/:
+
+- province (the main line): a whole province, ``n`` distinct units of a synthetic
+  catalogue, one generated template each, filled with varied texts (bench/_province.py);
+- corrections-heavy (secondary): the 44 Wuxi units returning ``n`` files between
+  them, so each unit sends ~23 versions and most files are superseded corrections.
+
+Then it times, each in a fresh process so that peak memory is its own:
 
 (a) ``wbtool.merge.merge`` over the first N files: collect, read (worker pool),
     check, master workbook, Word report, findings lists;
@@ -101,13 +106,14 @@ def vary(workbook: bytes, rng: random.Random) -> bytes:
     return out.getvalue()
 
 
-def build_returns(n: int) -> list[Path]:
-    """``n`` returned workbooks in bench/_work/returns, cycling through the units."""
-    if WORK.exists():
-        shutil.rmtree(WORK)
-    folder = WORK / "returns"
+def build_corrections(n: int) -> list[Path]:
+    """``n`` returned workbooks cycling through the 44 Wuxi units: mostly corrections."""
+    work = WORK / "corrections"
+    if work.exists():
+        shutil.rmtree(work)
+    folder = work / "returns"
     folder.mkdir(parents=True)
-    filled = filled_templates(WORK / "templates")
+    filled = filled_templates(work / "templates")
     units = sorted(filled)
     rng = random.Random(20230112)
     paths = []
@@ -124,11 +130,30 @@ def build_returns(n: int) -> list[Path]:
 # ---------------------------------------------------------------------------
 
 
-def run_merge(paths: list[Path], out: Path) -> dict:
+def build_province(n: int) -> list[Path]:
+    """One filled return from each of ``n`` distinct units of the province catalogue."""
+    import _province
+
+    work = WORK / "province"
+    if work.exists():
+        shutil.rmtree(work)
+    _, paths = _province.build(work, n)
+    return paths
+
+
+SCENARIOS = {"province": build_province, "corrections": build_corrections}
+CATALOGUES = {"province": WORK / "province" / "catalogue.yaml", "corrections": "wuxi-2022"}
+
+
+def returns_of(scenario: str, n: int | None = None) -> list[Path]:
+    return sorted((WORK / scenario / "returns").glob("*.xlsx"))[:n]
+
+
+def run_merge(paths: list[Path], out: Path, scenario: str = "province") -> dict:
     from wbtool import catalogue as catalogues
     from wbtool.merge import merge
 
-    catalogue, _ = catalogues.load("wuxi-2022")
+    catalogue, _ = catalogues.load(CATALOGUES[scenario])
     start = time.perf_counter()
     result = merge(paths, out, catalogue=catalogue)
     seconds = time.perf_counter() - start
@@ -136,7 +161,7 @@ def run_merge(paths: list[Path], out: Path) -> dict:
     return {"seconds": seconds, "entries": entries, "findings": len(result.findings)}
 
 
-def run_pandas(paths: list[Path], out: Path, engine: str = "openpyxl") -> dict:
+def run_pandas(paths: list[Path], out: Path, scenario: str = "province", engine: str = "openpyxl") -> dict:
     import pandas as pd
 
     start = time.perf_counter()
@@ -148,8 +173,8 @@ def run_pandas(paths: list[Path], out: Path, engine: str = "openpyxl") -> dict:
     return {"seconds": seconds, "entries": int(merged.iloc[:, 4].notna().sum()), "findings": 0}
 
 
-def run_pandas_calamine(paths: list[Path], out: Path) -> dict:
-    return run_pandas(paths, out, engine="calamine")
+def run_pandas_calamine(paths: list[Path], out: Path, scenario: str = "province") -> dict:
+    return run_pandas(paths, out, scenario, engine="calamine")
 
 
 # pandas' default reader (openpyxl, as of pandas 2 and 3), and its fastest one.
@@ -214,37 +239,38 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def measure(kind: str, n: int) -> dict:
+def measure(kind: str, n: int, scenario: str = "province") -> dict:
     """Run one pipeline over the first ``n`` returns in a fresh Python process."""
     done = subprocess.run(
-        [sys.executable, __file__, "--measure", kind, "--n", str(n)], capture_output=True, text=True, check=False
-    )
+        [sys.executable, __file__, "--measure", kind, "--n", str(n), "--scenario", scenario],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
     if done.returncode != 0:
         raise SystemExit(f"{kind} N={n} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def child_main(kind: str, n: int) -> None:
-    paths = sorted((WORK / "returns").glob("*.xlsx"))[:n]
-    out = WORK / f"out-{kind}-{n}"
+def child_main(kind: str, n: int, scenario: str) -> None:
+    paths = returns_of(scenario, n)
+    out = WORK / scenario / f"out-{kind}-{n}"
     if out.exists():
         shutil.rmtree(out)
     sampler = DescendantPeaks()
     sampler.start()
-    figures = PIPELINES[kind](paths, out)
+    figures = PIPELINES[kind](paths, out, scenario)
     children = sampler.stop()
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KB
     print(json.dumps({**figures, "n": len(paths), "own_mb": own, "children_mb": children}))
 
 
-def profile(n: int, top: int = 25) -> None:
+def profile(n: int, scenario: str, top: int = 25) -> None:
     import cProfile
     import pstats
 
-    paths = sorted((WORK / "returns").glob("*.xlsx"))[:n]
+    paths = returns_of(scenario, n)
     profiler = cProfile.Profile()
     profiler.enable()
-    run_merge(paths, WORK / "out-profile")
+    run_merge(paths, WORK / scenario / "out-profile", scenario)
     profiler.disable()
     stats = pstats.Stats(profiler).sort_stats("cumulative")
     # The stages are whatever merge() calls: show them by name, so this keeps
@@ -260,21 +286,27 @@ def profile(n: int, top: int = 25) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000, help="returned workbooks to build and merge")
-    parser.add_argument("--sizes", default="250,500,1000", help="batch sizes for the memory series")
-    parser.add_argument("--profile", action="store_true", help="profile merge over all N files")
+    parser.add_argument("--sizes", default="250,500,1000", help="batch sizes for the memory series (province)")
+    parser.add_argument("--profile", action="store_true", help="profile merge over all N files of the province")
+    parser.add_argument("--reuse", action="store_true", help="keep the returns built by an earlier run")
     parser.add_argument("--measure", choices=sorted(PIPELINES), help=argparse.SUPPRESS)
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="province", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        child_main(args.measure, args.n)
+        child_main(args.measure, args.n, args.scenario)
         return
 
     load = os.getloadavg()[0]
     print(f"{os.cpu_count()} CPUs, load average {load:.1f} before the run (timings are wall clock; a busy machine inflates them)")
-    start = time.perf_counter()
-    paths = build_returns(args.n)
-    size = sum(p.stat().st_size for p in paths) / 1024 / 1024
-    print(f"built {len(paths)} returned workbooks ({size:.1f} MB) in {time.perf_counter() - start:.1f} s\n")
+    for scenario, build in SCENARIOS.items():
+        if args.reuse and len(returns_of(scenario)) >= args.n:
+            continue
+        start = time.perf_counter()
+        paths = build(args.n)
+        size = sum(p.stat().st_size for p in paths) / 1024 / 1024
+        print(f"{scenario}: built {len(paths)} returned workbooks ({size:.1f} MB) in {time.perf_counter() - start:.1f} s")
 
+    print(f"\nprovince: {args.n} distinct units, one file each")
     merged = measure("merge", args.n)
     plain = measure("pandas", args.n)
     fast = measure("pandas-calamine", args.n)
@@ -288,16 +320,20 @@ def main() -> None:
     print(f"target merge({args.n}) <= {TARGET_SECONDS} s: {verdict(merged['seconds'] <= TARGET_SECONDS)}; "
           f"ratio >= {TARGET_RATIO}x: {verdict(ratio >= TARGET_RATIO)}")
 
+    print(f"\ncorrections-heavy: 44 units, {args.n} files (~23 versions each)")
+    print(HEADER)
+    print(row("merge", measure("merge", args.n, "corrections")))
+
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} - {args.n})
     if sizes:
-        print("\nmemory as N grows (merge):")
+        print("\nmemory as N grows (merge, province):")
         print(HEADER)
         for n in [*sizes, args.n]:
             figures = merged if n == args.n else measure("merge", n)
             print(row("merge", figures))
     if args.profile:
-        print(f"\nwhere merge spends its time, N={args.n} (cProfile; the profiler slows pure-Python code down):")
-        profile(args.n)
+        print(f"\nwhere merge spends its time, province N={args.n} (cProfile; the profiler slows pure-Python code down):")
+        profile(args.n, "province")
 
 
 HEADER = f"{'pipeline':<16} {'N':>6} {'seconds':>8} {'ms/file':>8} {'peak MB':>8} {'(self+workers)':>15} {'entries':>8}"

@@ -234,3 +234,25 @@ def test_deadline_column_in_the_report_table(jiangyin, tmp_path):
     table = docx.Document(str(write_report(build_report(view_of(master)), tmp_path / "报告.docx"))).tables[0]
     assert [c.text for c in table.rows[0].cells] == ["序号", "工程名称", "主要任务", "责任单位", "完成情况", "完成年限"]
     assert [tr.tc_lst[5].xpath("string(.)") for tr in table._tbl.tr_lst[1:]] == [t.deadline or "" for t in jiangyin.tasks]
+
+
+def test_each_line_of_a_table_cell_is_a_paragraph_in_table_style(document, wuxi):
+    from test_merge import shared_task
+
+    task = shared_task(wuxi)
+    row = next(r for r in document.tables[0].rows[1:] if r.cells[0].text == str(task.no))
+    paragraphs = row.cells[4].paragraphs
+    lead, second = task.owners[0], task.owners[1]
+    assert [p.text for p in paragraphs] == [f"【{lead}】牵头单位的完成情况。", f"【{second}】第二单位的完成情况。"]
+    assert {p.style.name for p in paragraphs} == {"表格文字"}
+    assert {run.font.size.pt for p in paragraphs for run in p.runs} == {10.5}
+
+
+def test_tabs_and_edge_spaces_survive_in_the_table(wuxi, tmp_path):
+    from wbtool.report import MasterView
+
+    task = wuxi.tasks[0]
+    view = MasterView(catalogue=wuxi, texts={task.no: " 甲\t乙 \n第二行"}, units=(), findings=())
+    path = write_report(build_report(view), tmp_path / "报告.docx")
+    cell = docx.Document(str(path)).tables[0].rows[1].cells[4]
+    assert [p.text for p in cell.paragraphs] == [" 甲\t乙 ", "第二行"]
