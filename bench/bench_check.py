@@ -1,21 +1,28 @@
 """How fast is `wbtool check`?  1,000 filled returns, against a plain pandas loop.
 
-    python bench/bench_check.py [--files 1000] [--workers N]
+    python bench/bench_check.py [--files 1000] [--workers N] [--repeat 3]
 
 Builds the returns in a temporary folder (every Wuxi unit's template, filled,
 copied into per-unit folders until there are --files of them), then times in
 the same run:
 
 * check_returns — collect + read (worker pool) + identify + check + corrections;
+  its first run includes starting the readers' fork server, as every CLI run does;
 * its phases separately (collect, read_all, the checks alone);
 * pandas.read_excel over the same files (openpyxl engine, and calamine), which
   only reads one sheet and checks nothing.
+
+Every timing but the first run and the openpyxl loop (slow, and only a reference)
+is the median of --repeat runs; the load average is printed because other work on
+the machine shows in every figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -55,11 +62,16 @@ def build(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def timed(label: str, count: int, func):
-    start = time.perf_counter()
-    value = func()
-    seconds = time.perf_counter() - start
-    print(f"{label:<44} {seconds:7.2f} s   {1000 * seconds / count:7.2f} ms/file")
+def timed(label: str, count: int, func, repeat: int = 1):
+    """Run ``func`` ``repeat`` times; print and return the median time's value."""
+    seconds, value = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        value = func()
+        seconds.append(time.perf_counter() - start)
+    median = statistics.median(seconds)
+    runs = f"  (median of {repeat})" if repeat > 1 else ""
+    print(f"{label:<44} {median:7.2f} s   {1000 * median / count:7.2f} ms/file{runs}")
     return value
 
 
@@ -67,7 +79,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    print("load average before: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     wuxi, _ = catalogues.load("wuxi-2022")
     with tempfile.TemporaryDirectory(prefix="bench-check-") as temp:
         folder = Path(temp)
@@ -75,17 +89,19 @@ def main() -> None:
         returns = folder / "回收"
         n = len(paths)
 
-        result = timed("check_returns (collect+read+check)", n, lambda: check_returns([returns], wuxi))
+        result = timed("check_returns, first run (server start)", n, lambda: check_returns([returns], wuxi))
         assert len(result.files) == n and not result.has_errors, "the benchmark's returns should be clean"
-        collection = timed("  collect", n, lambda: collect([returns]))
-        results = timed("  read_all (worker pool)", n, lambda: read_all(collection.files, workers=args.workers))
-        timed("  identify + check + corrections", n, lambda: check_read(collection.files, results, wuxi))
+        r = args.repeat
+        timed("check_returns (collect+read+check)", n, lambda: check_returns([returns], wuxi), r)
+        collection = timed("  collect", n, lambda: collect([returns]), r)
+        results = timed("  read_all (worker pool)", n, lambda: read_all(collection.files, workers=args.workers), r)
+        timed("  identify + check + corrections", n, lambda: check_read(collection.files, results, wuxi), r)
 
         import pandas as pd
 
         header = 3  # 填报表's header is on row 4
         timed("pandas.read_excel (openpyxl engine)", n, lambda: [pd.read_excel(p, sheet_name="填报表", header=header, engine="openpyxl") for p in paths])
-        timed("pandas.read_excel (calamine engine)", n, lambda: [pd.read_excel(p, sheet_name="填报表", header=header, engine="calamine") for p in paths])
+        timed("pandas.read_excel (calamine engine)", n, lambda: [pd.read_excel(p, sheet_name="填报表", header=header, engine="calamine") for p in paths], r)
         print(f"{n} files, {len(result.entries)} entries, {len(result.findings)} findings")
 
 
