@@ -315,3 +315,55 @@ def test_wps_is_recognised_although_it_calls_itself_excel():
     form = read_fixture("wps-resaved.xlsx").form
     assert form.application == "WPS Office"
     assert {identity.unit for identity in form.identities} == {UNIT}
+
+
+# --- hostile or unusual metadata parts ------------------------------------------------
+
+
+def _with_custom_xml(custom: bytes) -> ReturnedFile:
+    """The filled fixture with its docProps/custom.xml replaced."""
+    import zipfile
+
+    source = (FIXTURES / "filled-template.xlsx").read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info.filename, custom if info.filename == "docProps/custom.xml" else old.read(info))
+    return ReturnedFile(origin=("回收", "custom-props.xlsx"), data=out.getvalue())
+
+
+def _original_custom() -> str:
+    import zipfile
+
+    with zipfile.ZipFile(FIXTURES / "filled-template.xlsx") as package:
+        return package.read("docProps/custom.xml").decode("utf-8")
+
+
+def _property_sources(file: ReturnedFile) -> list[str]:
+    result = read.read_file(file)
+    assert result.role == "form" and len(result.form.rows) == 5  # the form is read in any case
+    return sorted(identity.source for identity in result.form.identities)
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        # billion laughs
+        '<!DOCTYPE Properties [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>',
+        # an external entity
+        '<!DOCTYPE Properties [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+    ],
+    ids=["entity-bomb", "external-entity"],
+)
+def test_custom_properties_that_declare_entities_are_refused_not_expanded(declaration):
+    custom = _original_custom().replace("wuxi-2022", "&d;" if "ENTITY d" in declaration else "&x;", 1)
+    file = _with_custom_xml((declaration + custom).encode("utf-8"))
+    assert _property_sources(file) == ["name", "sheet"]  # the property identity is dropped, nothing expanded
+
+
+def test_custom_properties_with_a_comment_or_in_utf16_are_still_read():
+    with_comment = _original_custom().replace("<property ", "<!-- saved by hand --><property ", 1).encode("utf-8")
+    utf16 = _original_custom().encode("utf-16")
+    assert _property_sources(_with_custom_xml(with_comment)) == ["name", "property", "sheet"]
+    assert _property_sources(_with_custom_xml(utf16)) == ["name", "property", "sheet"]
