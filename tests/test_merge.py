@@ -17,7 +17,7 @@ from wbtool.cli import main
 from wbtool.findings import finding
 from wbtool.io import master_xlsx
 from wbtool.io.master_xlsx import FILL_MISSING, FILL_OVER, write_master
-from wbtool.merge import MergeRefused, build_master, merge, refuse_unsafe_output
+from wbtool.merge import MergeRefused, build_master, findings_json, merge, refuse_unsafe_output
 from wbtool.model import CheckResult, Entry, FileReport
 
 SAVED = datetime(2023, 1, 10, 9, 30)
@@ -339,8 +339,20 @@ def test_merge_end_to_end(returns_dir, wuxi, tmp_path):
     sheet = load_workbook(result.outputs[0])["附件2"]
     assert sheet.cell(table_rows(sheet)[shared.no], 5).value == row.merged
     document = json.loads(result.outputs[2].read_text(encoding="utf-8"))
-    assert len(document["findings"]) == len(result.findings)
+    assert document["findings"] == [f.as_dict() for f in result.findings]
+    assert sum(document["counts"].values()) == len(result.findings)
     assert result.outputs[3].read_bytes().startswith(b"\xef\xbb\xbf\xe7\xba\xa7\xe5\x88\xab")  # BOM + 级别
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_findings_json_one_finding_per_line(wuxi, count):
+    findings = [finding("over-limit", f"第{i}条。\n换行", unit="市教育局", task=i + 1, text="原文\t“引号”") for i in range(count)]
+    data = findings_json(findings, wuxi)
+    document = json.loads(data)
+    assert document["catalogue"] == wuxi.id and document["findings"] == [f.as_dict() for f in findings]
+    assert document["counts"]["error"] == count
+    lines = data.decode("utf-8").splitlines()
+    assert sum(line.lstrip().startswith('{"code"') for line in lines) == count
 
 
 def test_cli_merge_and_refusal(returns_dir, tmp_path):

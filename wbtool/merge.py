@@ -274,12 +274,17 @@ def refuse_unsafe_output(paths: Iterable[str | Path], out: Path, targets: Iterab
 
 
 def findings_json(findings: Sequence[Finding], catalogue: Catalogue) -> bytes:
-    document = {
-        "catalogue": catalogue.id,
-        "counts": {s.value: sum(f.severity is s for f in findings) for s in Severity},
-        "findings": [f.as_dict() for f in findings],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    """``{"catalogue", "counts", "findings": [...]}`` with one finding per line.
+
+    One line a finding reads well in an editor and greps well; ``indent=`` would
+    switch json to its pure-Python encoder, three times slower on a large batch.
+    """
+    head = json.dumps(
+        {"catalogue": catalogue.id, "counts": {s.value: sum(f.severity is s for f in findings) for s in Severity}},
+        ensure_ascii=False,
+    )
+    rows = ",\n  ".join(json.dumps(f.as_dict(), ensure_ascii=False) for f in findings)
+    return f'{head[:-1]},\n "findings": [\n  {rows}\n ]}}\n'.encode("utf-8")
 
 
 FINDING_COLUMNS = ("级别", "代码", "单位", "任务", "文件", "位置", "说明", "原文")
