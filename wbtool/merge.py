@@ -142,13 +142,14 @@ def _task_row(task: Task, entries: list[Entry], limit: int) -> TaskRow:
     rank = {unit: index for index, unit in enumerate(owners)}
     # Entries from units outside the owners (accepted by an override) go last.
     entries = sorted(entries, key=lambda e: rank.get(e.unit, len(rank)))
+    reported = {e.unit for e in entries}
     return TaskRow(
         task=task,
         owners=owners,
         entries=tuple(entries),
-        merged=merged_text(entries, labelled=len(owners) > 1 or len({e.unit for e in entries}) > 1),
+        merged=merged_text(entries, labelled=len(owners) > 1 or len(reported) > 1),
         final=entries[0].text if len(entries) == 1 and wordcount.count(entries[0].text) <= limit else "",
-        missing=tuple(unit for unit in owners if unit not in {e.unit for e in entries}),
+        missing=tuple(unit for unit in owners if unit not in reported),
         limit=limit,
     )
 
