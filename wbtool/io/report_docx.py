@@ -89,6 +89,14 @@ def _empty_run(font: str, size: float | None):
 
 
 @lru_cache(maxsize=None)
+def _text_run(font: str, size: float | None):
+    """``_empty_run`` with an empty w:t that keeps leading and trailing spaces."""
+    run = deepcopy(_empty_run(font, size))
+    run.add_t(" ")
+    return run
+
+
+@lru_cache(maxsize=None)
 def _empty_paragraph(style: str):
     """A w:p in ``style``, referred to by id: add_style derives it from the name, spaces removed."""
     paragraph = OxmlElement("w:p")
@@ -98,14 +106,13 @@ def _empty_paragraph(style: str):
 
 def _add_run(p, text: str, font: str, size: float | None = None):
     """Append a run to the w:p element ``p``; returns the w:r element."""
-    element = deepcopy(_empty_run(font, size))
+    text = printable(text)
+    element = deepcopy(_text_run(font, size) if text else _empty_run(font, size))
     p.append(element)
-    if text:
-        text = printable(text)
-        if "\t" in text:
-            element.text = text  # python-docx writes tabs as w:tab
-        else:
-            element.add_t(text)
+    if "\t" in text:
+        element.text = text  # python-docx writes tabs as w:tab
+    elif text:
+        element[-1].text = text
     return element
 
 
