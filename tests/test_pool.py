@@ -10,7 +10,7 @@ import pytest
 
 from wbtool.findings import finding
 from wbtool.model import ReadResult, ReturnedFile
-from wbtool.pool import read_all
+from wbtool.pool import read_all, warm_up
 from wbtool.read import read_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "read"
@@ -127,3 +127,10 @@ def test_the_deadline_bounds_each_file_not_the_chunk():
     files = [copy_of_filled(f"slow-{n}.xlsx") for n in range(16)]
     results = read_all(files, workers=1, timeout=0.5, reader=faulty_read)
     assert [result.role for result in results] == ["form"] * 16
+
+
+def test_warming_up_the_server_twice_then_reading_works():
+    warm_up()
+    warm_up()
+    (result,) = read_all([copy_of_filled("1.xlsx")])
+    assert result.role == "form"
