@@ -87,6 +87,7 @@ class Package:
         self._zip.close()
 
     def meta(self) -> DocumentMeta:
+        """What the package is and what it says about itself; see ``zip_meta``."""
         package, names = self._zip, self._names
         kind = _package_kind(package, names)
         if kind == "ods":
