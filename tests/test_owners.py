@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wbtool.model import SCHOOL, Catalogue
 from wbtool.owners import Registry, squeeze
@@ -294,3 +296,32 @@ def test_jiangyin_sections_and_deadlines_follow_the_seed(jiangyin):
     assert {task.deadline for task in jiangyin.tasks} == {"2021年", "2022年", "持续推进"}
     # The seed repeats the 5th 工程's name for the 6th; the catalogue keeps it.
     assert jiangyin.sections[5].title == "（六）体制机制创新工程"
+
+
+def _find_in_by_brute_force(registry: Registry, text: str) -> list[str]:
+    """Every name tried against the text, longest first: the plainest reading."""
+    haystack = squeeze(text)
+    names = sorted(
+        {**{squeeze(a): u for u in registry.units for a in u.aliases}, **{squeeze(u.name): u for u in registry.units}}.items(),
+        key=lambda pair: -len(pair[0]),
+    )
+    taken, found = [False] * len(haystack), []
+    for needle, unit in names:
+        start = haystack.find(needle)
+        while start != -1:
+            end = start + len(needle)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * (end - start)
+                found.append((start, unit.name))
+            start = haystack.find(needle, start + 1)
+    return list(dict.fromkeys(name for _, name in sorted(found)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_find_in_agrees_with_trying_every_name(wuxi, data):
+    registry = registry_of(wuxi)
+    names = [n for u in wuxi.units for n in (u.name, *u.aliases)]
+    pieces = data.draw(st.lists(st.one_of(st.sampled_from(names), st.text("市区局委院校-_ 2023样板总结", max_size=6)), max_size=6))
+    text = "".join(pieces)
+    assert [u.name for u in registry.find_in(text)] == _find_in_by_brute_force(registry, text)

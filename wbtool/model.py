@@ -118,8 +118,17 @@ class Catalogue:
         """The unit with this exact full name (use ``registry.resolve`` for aliases)."""
         return self._unit_by_name.get(name)
 
+    @cached_property
+    def _tasks_by_unit(self) -> dict[str, tuple[Task, ...]]:
+        owned: dict[str, list[Task]] = {}
+        for task in self.tasks:
+            for owner in task.owners:
+                owned.setdefault(owner, []).append(task)
+        return {unit: tuple(tasks) for unit, tasks in owned.items()}
+
     def tasks_of(self, unit: str) -> tuple[Task, ...]:
-        return tuple(task for task in self.tasks if unit in task.owners)
+        """The tasks ``unit`` owns, in catalogue order."""
+        return self._tasks_by_unit.get(unit, ())
 
     @cached_property
     def has_deadlines(self) -> bool:

@@ -52,11 +52,15 @@ class Registry:
             for alias in unit.aliases:
                 self._by_alias.setdefault(squeeze(alias), unit)
         self._groups = {squeeze(group.name): group for group in self.groups}
-        # Longest names first, so 无锡太湖学院 wins over its alias 太湖学院.
-        self._needles = sorted(
-            [(key, unit) for key, unit in {**self._by_alias, **self._by_name}.items()],
-            key=lambda pair: -len(pair[0]),
-        )
+        # Longest names first, so 无锡太湖学院 wins over its alias 太湖学院; indexed
+        # by first character, so a file name is only compared with the few names
+        # that could start somewhere in it (a province registry has thousands).
+        needles = sorted({**self._by_alias, **self._by_name}.items(), key=lambda pair: -len(pair[0]))
+        self._needle_rank = {key: rank for rank, (key, _) in enumerate(needles)}
+        self._needles_by_first: dict[str, list[tuple[str, Unit]]] = {}
+        for key, unit in needles:
+            if key:
+                self._needles_by_first.setdefault(key[0], []).append((key, unit))
 
     # -- single names ------------------------------------------------------
     def resolve(self, name: str) -> Unit | None:
@@ -88,7 +92,9 @@ class Registry:
         haystack = squeeze(text)
         taken = [False] * len(haystack)
         found: list[tuple[int, Unit]] = []
-        for needle, unit in self._needles:
+        candidates = [pair for ch in set(haystack) for pair in self._needles_by_first.get(ch, ())]
+        candidates.sort(key=lambda pair: self._needle_rank[pair[0]])
+        for needle, unit in candidates:
             start = haystack.find(needle)
             while start != -1:
                 end = start + len(needle)
