@@ -146,7 +146,9 @@ def _task(raw: dict, section: str, registry: Registry, source: str) -> tuple[Tas
     # The key is "number", not "no": YAML 1.1 reads a bare `no:` key as False.
     no = int(raw["number"])
     text = squeeze(str(raw.get("text") or ""))
-    owners_text = " ".join(str(raw.get("owners") or "").split())
+    # Spaces inside an owner string are line-wrap and PDF-extraction debris
+    # (市人力资源 社会保障局): unit names contain none, so every display drops them.
+    owners_text = squeeze(str(raw.get("owners") or ""))
     findings: list[Finding] = []
     if not text or not owners_text:
         what = "任务内容" if not text else "责任单位"
