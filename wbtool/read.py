@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Sequence
 
+from xlsxwriter.utility import xl_col_to_name
+
 from . import identity
 from .findings import finding
 from .io import crypto, ooxml_meta, read_docx, read_sheet
@@ -191,7 +193,7 @@ def _clean_entry(text: str | None) -> str | None:
 def sheet_cell(sheet: str, row: int, column: int) -> str:
     """An A1 reference people can type into Excel: 填报表!E7, 'Sheet 1'!E7 (row/column 1-based)."""
     name = "'" + sheet.replace("'", "''") + "'" if _NEEDS_QUOTES.search(sheet) else sheet
-    return f"{name}!{ooxml_meta.column_letters(column - 1)}{row}"
+    return f"{name}!{xl_col_to_name(column - 1)}{row}"
 
 
 # ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from python_calamine import CalamineWorkbook
+from xlsxwriter.utility import xl_col_to_name
 
 from .. import wordcount
 from ..findings import CODES, finding
@@ -133,7 +134,7 @@ def _table_rows(grid, sheet: str, file: str, limit: int) -> tuple[tuple[MasterRo
         if no is None:
             continue  # blank rows, notes the bureau added below the table
         final = _text(cells[final_col]).strip()
-        cell = f"{sheet}!{_column_letter(final_col)}{index}"
+        cell = f"{sheet}!{xl_col_to_name(final_col)}{index}"
         rows.append(MasterRow(no=no, entry=_text(cells[entry_col]).strip(), final=final, cell=cell))
         words = wordcount.count(final)
         if words > limit:
@@ -148,15 +149,6 @@ def _table_rows(grid, sheet: str, file: str, limit: int) -> tuple[tuple[MasterRo
                 )
             )
     return tuple(sorted(rows, key=lambda r: r.no)), findings
-
-
-def _column_letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _units(grid) -> tuple[UnitStatus, ...]:

@@ -21,6 +21,7 @@ from xml.etree import ElementTree as PlainElementTree
 
 import olefile
 from defusedxml import ElementTree
+from xlsxwriter.utility import xl_col_to_name
 
 # A metadata part bigger than this is not metadata: skip it rather than inflate it.
 MAX_META_PART = 4 * 1024 * 1024
@@ -165,7 +166,7 @@ def _formulas_in(raw: bytes, column: int) -> dict[int, str]:
     found: dict[int, str] = {}
     shared: dict[str, str] = {}
     # A literal start lets the regex engine skip ahead fast; the byte before must be white space.
-    reference = re.compile(rb'r="' + column_letters(column).encode() + rb'(\d+)"')
+    reference = re.compile(rb'r="' + xl_col_to_name(column).encode() + rb'(\d+)"')
     for match in reference.finditer(raw):
         if match.start() == 0 or raw[match.start() - 1] not in b" \t\r\n":
             continue
@@ -205,15 +206,6 @@ def _cell_formula(snippet: bytes, prefix: bytes) -> tuple[str, str | None] | Non
         return None
     return formula.text or "", formula.get("si")
 
-
-def column_letters(column: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # ---------------------------------------------------------------------------
