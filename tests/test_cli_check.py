@@ -59,8 +59,9 @@ def test_table_summarises_units_and_collapses_unit_missing(tmp_path):
     assert result.exit_code == 0
     out = result.stdout
     assert "报送情况" in out and "已报送" in out and "未报送" in out
-    assert "entry-missing" in out
-    assert "unit-missing" not in out, "one line per missing unit would drown the real problems"
+    assert "unit-missing" not in out and "entry-missing" not in out, "one line per missing unit or empty cell would drown the real problems"
+    # The empty cell is folded into one line for its unit instead.
+    assert "未填写完成情况的任务" in out and "未填写 1 项" in out
 
 
 def test_assign_decides_a_conflict(tmp_path):

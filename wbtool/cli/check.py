@@ -6,13 +6,15 @@ import csv
 import io
 import json
 import sys
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import click
 from rich.table import Table
 
 from ..check import check_returns, markup_returns, markup_target_problem
-from ..model import CheckResult, Finding
+from ..model import CheckResult, Finding, Severity
+from ..units import number_ranges
 from ._common import (
     EXIT_BLOCKING,
     EXIT_CANNOT_RUN,
@@ -90,17 +92,27 @@ def findings_csv(findings: list[Finding]) -> str:
 def summary_rows(result: CheckResult) -> list[tuple[str, str, int, int, int, int]]:
     """(单位, 状态, 文件数, 应填, 已填, 问题数) for every unit that owns tasks."""
     catalogue = result.catalogue
+    files_of: dict[str, list] = defaultdict(list)
+    for report in result.files:
+        files_of[report.unit].append(report)
+    filled_of: dict[str, set[int]] = defaultdict(set)
+    for entry in result.current_entries():
+        filled_of[entry.unit].add(entry.task)
+    problems_of = Counter(f.unit for f in result.findings if f.code != "unit-missing")
     rows = []
     for unit in catalogue.units:
         owned = catalogue.tasks_of(unit.name)
         if not owned:
             continue
-        files = [r for r in result.files if r.unit == unit.name]
-        filled = {e.task for e in result.current_entries() if e.unit == unit.name}
-        problems = sum(1 for f in result.findings if f.unit == unit.name and f.code != "unit-missing")
+        files = files_of.get(unit.name, [])
         status = "已报送" if any(r.role == "form" for r in files) else ("仅附件" if files else "未报送")
-        rows.append((unit.name, status, len(files), len(owned), len(filled), problems))
+        rows.append((unit.name, status, len(files), len(owned), len(filled_of.get(unit.name, ())), problems_of[unit.name]))
     return rows
+
+
+# Findings that come by the dozen on a normal day: the table folds them into one
+# line per unit (or a count) so the ones that need a decision stay readable.
+FOLDED = {"unit-missing", "entry-missing"}
 
 
 def _render_table(result: CheckResult) -> None:
@@ -115,15 +127,36 @@ def _render_table(result: CheckResult) -> None:
     unattributed = [r for r in result.files if r.unit is None and r.role in ("held", "unreadable")]
     if unattributed:
         console.print(f"另有 {len(unattributed)} 个文件无法归属或无法读取，见下表。")
-    shown = [f for f in result.findings if f.code != "unit-missing"]
+    shown = [f for f in result.findings if f.code not in FOLDED and f.severity is not Severity.INFO]
     if shown:
         console.print(findings_table(shown, title="问题清单"))
-    missing = sum(1 for f in result.findings if f.code == "unit-missing")
-    errors = sum(1 for f in result.findings if f.severity.value == "error")
+    _render_missing_entries(result)
+    counts = Counter(f.code for f in result.findings)
+    errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
+    infos = sum(1 for f in result.findings if f.severity is Severity.INFO)
     console.print(
         f"共 {len(result.files)} 个文件，{len(result.current_entries())} 条完成情况；"
-        f"错误 {errors} 个，未报送单位 {missing} 个。"
+        f"错误 {errors} 个，未报送单位 {counts['unit-missing']} 个，未填写 {counts['entry-missing']} 项，提示 {infos} 条。"
     )
+    if infos or counts["entry-missing"]:
+        console.print("逐条明细（含提示）：wbtool check … --format csv > 问题清单.csv，或 wbtool merge 生成的汇总表“问题清单”。")
+
+
+def _render_missing_entries(result: CheckResult) -> None:
+    """One line per unit: the tasks it returned without a 完成情况 (latest files only)."""
+    current = {(e.unit, e.task) for e in result.current_entries()}
+    missing: dict[str, set[int]] = defaultdict(set)
+    for f in result.findings:
+        if f.code == "entry-missing" and f.unit and f.task is not None and (f.unit, f.task) not in current:
+            missing[f.unit].add(f.task)
+    if not missing:
+        return
+    table = Table(title="未填写完成情况的任务", header_style="bold")
+    table.add_column("单位")
+    table.add_column("任务序号", overflow="fold")
+    for unit, tasks in missing.items():
+        table.add_row(unit, number_ranges(sorted(tasks)))
+    console.print(table)
 
 
 COMMANDS = [check]
