@@ -40,7 +40,9 @@ def load_catalogue(name_or_path: str) -> tuple[Catalogue, list[Finding]]:
     """Load a catalogue or stop with exit code 2 and the findings that explain why."""
     catalogue, findings = catalogues.load(name_or_path)
     if catalogue is None:
-        render_findings(findings, console=err_console)
+        # Nothing ran: a sentence reads better than a one-row table.
+        for f in findings:
+            err_console.print(f"[bold red]{f.severity.label}[/]（{f.code}）：{f.message}")
         sys.exit(EXIT_CANNOT_RUN)
     return catalogue, findings
 
