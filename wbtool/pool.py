@@ -80,12 +80,12 @@ def read_all(
             for worker in pool:
                 if not worker.jobs and batch.pending:
                     batch.dispatch(worker, len(pool))
+            ready = batch.wait([worker for worker in pool if worker.jobs])
             for index, worker in enumerate(pool):
-                if not batch.collect(worker):
+                if not batch.collect(worker, worker.conn in ready):
                     worker.stop(kill=True)
                     if batch.pending:  # no fresh worker just to say goodbye to it
                         pool[index] = _Worker.start(reader, memory_mb)
-            batch.wait([worker for worker in pool if worker.jobs])
     finally:
         for worker in pool:
             worker.stop()
@@ -137,18 +137,24 @@ class _Batch:
         except (OSError, ValueError):  # the worker died while idle; collect() reports the file
             pass
 
-    def wait(self, busy: list[_Worker]) -> None:
+    def wait(self, busy: list[_Worker]) -> list:
+        """The connections of busy workers that have something to say (an answer or their end)."""
         if not busy:
-            return
+            return []
         remaining = min(worker.deadline for worker in busy) - time.monotonic()
-        wait([worker.conn for worker in busy], timeout=max(0.0, remaining))
+        return wait([worker.conn for worker in busy], timeout=max(0.0, remaining))
 
-    def collect(self, worker: _Worker) -> bool:
-        """Take every result the worker has sent; False if the worker must be replaced."""
+    def collect(self, worker: _Worker, readable: bool) -> bool:
+        """Take one answer if the worker has sent one; False if the worker must be replaced.
+
+        One answer per wake-up: an answer already waiting behind it makes the next
+        ``wait`` return at once, and asking the pipe again here (``poll``) would cost
+        the parent a system call and a selector per file, CPU the workers need.
+        """
         if not worker.jobs:
             return worker.stopped or worker.process.is_alive()
         try:
-            while worker.jobs and worker.conn.poll():
+            if readable:
                 index, result = worker.conn.recv()
                 worker.jobs.remove(index)  # always the first: a worker answers in order
                 worker.deadline = time.monotonic() + self.timeout

@@ -223,10 +223,14 @@ def unreadable(file: ReturnedFile, reason: str) -> ReadResult:
 
 def _read(file: ReturnedFile, password: str | None) -> ReadResult:
     suffix = PurePath(file.name).suffix.lower()
-    box = crypto.container(_head(file))
-    if box == "other" and suffix not in SPREADSHEET_SUFFIXES and suffix not in WORD_SUFFIXES:
-        return ReadResult(ATTACHMENT)  # PDF, pictures, text: never loaded, however big
-    data = file.read_bytes()
+    if suffix in SPREADSHEET_SUFFIXES or suffix in WORD_SUFFIXES:
+        data = file.read_bytes()  # one read: a form is read whole anyway
+        box = crypto.container(data)
+    else:
+        box = crypto.container(_head(file))
+        if box == "other":
+            return ReadResult(ATTACHMENT)  # PDF, pictures, text: never loaded, however big
+        data = file.read_bytes()
     if box == "ole2":
         return _read_ole(file, data, suffix, password)
     if box == "zip":
