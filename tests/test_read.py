@@ -311,6 +311,17 @@ def test_a_row_merged_across_the_table_is_the_section_of_the_rows_below():
     ]
 
 
+
+def test_repeated_header_rows_are_skipped_but_tasks_that_start_like_a_label_are_kept():
+    rows = (
+        ("序号", "主要任务", "完成情况"),
+        ("1", "主动对接产业，建设实训基地", "完成。"),
+        ("序 号", " 主 要\n任 务 ", "　完成情况（每项字数控制在300字以内）"),  # the table's header again, as wrapped on a new page
+        ("2", "任务二", "文字二"),
+    )
+    result = read.form_rows(read.find_form([Grid("表", rows)]), lambda r, c: f"R{r}")
+    assert [(row.no, row.entry_cell) for row in result] == [("1", "R1"), ("2", "R3")]
+
 def test_wps_is_recognised_although_it_calls_itself_excel():
     form = read_fixture("wps-resaved.xlsx").form
     assert form.application == "WPS Office"

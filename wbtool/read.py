@@ -104,38 +104,45 @@ def form_rows(layout: Layout, cell_name) -> tuple[FormRow, ...]:
     grid, columns = layout.grid, layout.columns
     sections = _merged_sections(grid, columns.get("section"))
     titles = _title_rows(grid, columns)
+    # Column indexes fetched once: this loop runs for every row of every returned file.
+    no_at, section_at, task_at, owners_at, entry_at = (
+        columns.get(role) for role in ("no", "section", "task", "owners", "entry")
+    )
     current_section: str | None = None
     rows = []
     for index in range(layout.header + 1, len(grid.rows)):
         cells = grid.rows[index]
-        value = lambda role: _cell(cells, columns.get(role))  # noqa: E731
-        task, entry = _clean(value("task")), _clean_entry(value("entry"))
+        task, entry = _clean(_cell(cells, task_at)), _clean_entry(_cell(cells, entry_at))
         if task is None and entry is None:
             current_section = titles.get(index, current_section)
             continue
         if _repeats_header(task, entry):
             continue
-        section = _clean(value("section")) or sections.get(index) or current_section
+        section = _clean(_cell(cells, section_at)) or sections.get(index) or current_section
         rows.append(
             FormRow(
                 row=grid.first_row + index,
-                no=_clean(value("no")),
+                no=_clean(_cell(cells, no_at)),
                 section=section,
                 task=task,
-                owners=_clean(value("owners")),
+                owners=_clean(_cell(cells, owners_at)),
                 entry=entry,
-                entry_cell=cell_name(index, columns["entry"]),
+                entry_cell=cell_name(index, entry_at),
             )
         )
     return tuple(rows)
 
 
+_TASK_LABEL_STARTS = frozenset(label[0] for label in HEADER_LABELS["task"])
+_ENTRY_LABEL_STARTS = frozenset(label[0] for label in HEADER_LABELS["entry"])
+
+
 def _repeats_header(task: str | None, entry: str | None) -> bool:
-    return bool(
-        task
-        and entry
-        and _SPACE.sub("", task).startswith(HEADER_LABELS["task"])
-        and _SPACE.sub("", entry).startswith(HEADER_LABELS["entry"])
+    # Most rows are ruled out by their first character (the task text is stripped already).
+    if not (task and entry and task[0] in _TASK_LABEL_STARTS and entry.lstrip()[:1] in _ENTRY_LABEL_STARTS):
+        return False
+    return _SPACE.sub("", task).startswith(HEADER_LABELS["task"]) and _SPACE.sub("", entry).startswith(
+        HEADER_LABELS["entry"]
     )
 
 
