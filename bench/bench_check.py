@@ -9,6 +9,9 @@ the same run:
 * check_returns — collect + read (worker pool) + identify + check + corrections;
   its first run includes starting the readers' fork server, as every CLI run does;
 * its phases separately (collect, read_all, the checks alone);
+* ``read_file`` in this one process, beside python-calamine alone (open the
+  workbook, read its first sheet) on the same files: the gap is the reader's
+  own per-file cost (metadata, the formula scan, finding the form);
 * pandas.read_excel over the same files (openpyxl engine, and calamine), which
   only reads one sheet and checks nothing.
 
@@ -20,6 +23,7 @@ the machine shows in every figure.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import shutil
 import statistics
@@ -32,11 +36,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import returns as R  # noqa: E402
+from python_calamine import CalamineWorkbook  # noqa: E402
 
 from wbtool import catalogue as catalogues  # noqa: E402
 from wbtool.check import check_read, check_returns  # noqa: E402
 from wbtool.collect import collect  # noqa: E402
 from wbtool.pool import read_all  # noqa: E402
+from wbtool.read import read_file  # noqa: E402
 
 TEXT = "按照市委市政府部署，我单位牵头推进该项任务，建立工作专班，制定实施方案，完成年度目标，成效明显。"
 
@@ -60,6 +66,15 @@ def build(folder: Path, count: int) -> list[Path]:
     shutil.rmtree(folder / "_templates")
     shutil.rmtree(folder / "_filled")
     return paths
+
+
+def calamine_first_sheet(path: Path) -> list:
+    with open(path, "rb") as handle:  # read_file, too, reads the bytes first (to sniff the format)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(handle.read()))
+    try:
+        return book.get_sheet_by_index(0).to_python(skip_empty_area=True)
+    finally:
+        book.close()
 
 
 def timed(label: str, count: int, func, repeat: int = 1):
@@ -96,6 +111,8 @@ def main() -> None:
         collection = timed("  collect", n, lambda: collect([returns]), r)
         results = timed("  read_all (worker pool)", n, lambda: read_all(collection.files, workers=args.workers), r)
         timed("  identify + check + corrections", n, lambda: check_read(collection.files, results, wuxi), r)
+        timed("read_file, one process", n, lambda: [read_file(file) for file in collection.files], r)
+        timed("  python-calamine alone (first sheet)", n, lambda: [calamine_first_sheet(p) for p in paths], r)
 
         import pandas as pd
 
