@@ -68,7 +68,9 @@ def _grid(book: CalamineWorkbook, name: str, visible: bool, *, plain: bool) -> G
     values = sheet.to_python(skip_empty_area=True)
     start = sheet.start or (0, 0)
     # Nearly every cell is text: keep it as it is and call display_text for the rest.
-    rows = tuple([tuple([value if value.__class__ is str and value else display_text(value) for value in row]) for row in values])
+    rows = tuple(
+        [tuple([value if value.__class__ is str and value else display_text(value) for value in row]) for row in values]
+    )
     merges: tuple[tuple[int, int, int, int], ...] = ()
     if not plain and rows:
         merges = tuple(_merges(sheet, start))
