@@ -378,3 +378,15 @@ def test_custom_properties_with_a_comment_or_in_utf16_are_still_read():
     utf16 = _original_custom().encode("utf-16")
     assert _property_sources(_with_custom_xml(with_comment)) == ["name", "property", "sheet"]
     assert _property_sources(_with_custom_xml(utf16)) == ["name", "property", "sheet"]
+
+
+def test_a_row_that_only_starts_like_the_header_keeps_its_text():
+    # Nothing lost: "完成情况：…" typed under a task that starts with 主要任务 is a unit's text.
+    header = ["序号", "主要任务", "完成情况（每项字数控制在300字以内）"]
+    typed = [None, "主要任务：推进职教园建设", "完成情况：2022年已建成实训基地3个。"]
+    repeated = [None, "主要任务", "完成情况（每项字数控制在300字以内）"]
+    rows = [header, ["1", "建设中心。", "已完成。"], repeated, typed]
+    grid = Grid(name="填报表", rows=tuple(tuple(row) for row in rows))
+    layout = read.find_form([grid])
+    rows = read.form_rows(layout, lambda r, c: f"填报表!{r}:{c}")
+    assert [row.entry for row in rows] == ["已完成。", "完成情况：2022年已建成实训基地3个。"]

@@ -137,13 +137,26 @@ _TASK_LABEL_STARTS = frozenset(label[0] for label in HEADER_LABELS["task"])
 _ENTRY_LABEL_STARTS = frozenset(label[0] for label in HEADER_LABELS["entry"])
 
 
+def _label_pattern(role: str) -> re.Pattern[str]:
+    # A whole header cell: the label, optionally a bracketed note such as （每项字数控制在300字以内）.
+    labels = "|".join(re.escape(label) for label in HEADER_LABELS[role])
+    return re.compile(rf"(?:{labels})(?:（[^）]*）|\([^)]*\))?")
+
+
+_TASK_HEADER = _label_pattern("task")
+_ENTRY_HEADER = _label_pattern("entry")
+
+
 def _repeats_header(task: str | None, entry: str | None) -> bool:
+    """A header row repeated inside the table (the official table repeats it per page).
+
+    Both cells must be nothing but header labels: a row whose 完成情况 merely starts
+    with "完成情况" carries text a unit typed, and must reach an entry or a finding.
+    """
     # Most rows are ruled out by their first character (the task text is stripped already).
     if not (task and entry and task[0] in _TASK_LABEL_STARTS and entry.lstrip()[:1] in _ENTRY_LABEL_STARTS):
         return False
-    return _SPACE.sub("", task).startswith(HEADER_LABELS["task"]) and _SPACE.sub("", entry).startswith(
-        HEADER_LABELS["entry"]
-    )
+    return bool(_TASK_HEADER.fullmatch(_SPACE.sub("", task)) and _ENTRY_HEADER.fullmatch(_SPACE.sub("", entry)))
 
 
 def _cell(cells: Sequence[str | None], column: int | None) -> str | None:
