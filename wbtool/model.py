@@ -111,6 +111,17 @@ class Catalogue:
     def _unit_by_name(self) -> dict[str, Unit]:
         return {unit.name: unit for unit in self.units}
 
+    @cached_property
+    def registry(self):
+        """The units and groups, looked up by any of their names (``owners.Registry``).
+
+        Built once per catalogue; imported here lazily because ``owners`` builds on
+        this module's ``Unit`` and ``Group``.
+        """
+        from .owners import Registry
+
+        return Registry(self.units, self.groups)
+
     def task(self, no: int) -> Task | None:
         return self._task_by_no.get(no)
 

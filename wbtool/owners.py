@@ -25,7 +25,7 @@ _SPLIT = re.compile("[" + re.escape(SEPARATORS) + "]+")
 
 def squeeze(text: str) -> str:
     """Remove every kind of white space: what line wrap and PDF extraction insert."""
-    return _SPACE.sub("", text or "").replace("\u3000", "")
+    return _SPACE.sub("", text or "")  # \s includes the full-width space U+3000
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,9 @@ class Registry:
         for key, unit in needles:
             if key:
                 self._needles_by_first.setdefault(key[0], []).append((key, unit))
+        # File and folder names repeat across a batch (every file of a unit's zip
+        # carries the zip's name): each distinct name is searched once.
+        self._found: dict[str, tuple[Unit, ...]] = {}
 
     # -- single names ------------------------------------------------------
     def resolve(self, name: str) -> Unit | None:
@@ -83,12 +86,18 @@ class Registry:
         return next(iter(hits.values())) if len(hits) == 1 else None
 
     # -- free text (file names, folder names, subjects) -------------------
-    def find_in(self, text: str) -> list[Unit]:
+    def find_in(self, text: str) -> tuple[Unit, ...]:
         """Every unit named somewhere in ``text``, in order of appearance.
 
         Matches never overlap and longer names win, so 无锡职业技术学院 is not also
         read as a shorter name hidden inside it.
         """
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = self._search(text)
+        return found
+
+    def _search(self, text: str) -> tuple[Unit, ...]:
         haystack = squeeze(text)
         taken = [False] * len(haystack)
         found: list[tuple[int, Unit]] = []
@@ -105,7 +114,7 @@ class Registry:
         seen: dict[str, Unit] = {}
         for _, unit in sorted(found, key=lambda pair: pair[0]):
             seen.setdefault(unit.name, unit)
-        return list(seen.values())
+        return tuple(seen.values())
 
     # -- owner strings -----------------------------------------------------
     def parse(self, owners_text: str) -> list[OwnerToken]:
