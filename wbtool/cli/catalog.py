@@ -16,7 +16,6 @@ from ..model import Catalogue, Finding, Severity
 from ..units import UnitLoad, number_ranges, unit_loads
 from ._common import (
     EXIT_BLOCKING,
-    EXIT_CANNOT_RUN,
     EXIT_OK,
     catalog_option,
     console,
@@ -43,10 +42,7 @@ def check(name_or_path: str) -> None:
     名称|路径：内置清单名称，或 YAML 文件 / 所在文件夹路径（默认 wuxi-2022）。
     退出码：0 = 无错误；1 = 有错误，需修改清单；2 = 清单无法读取。
     """
-    catalogue, findings = catalogues.load(name_or_path)
-    if catalogue is None:
-        render_findings(findings, title="任务清单无法读取", console=err_console)
-        sys.exit(EXIT_CANNOT_RUN)
+    catalogue, findings = load_catalogue(name_or_path)
     console.print(_summary(catalogue))
     if findings:
         render_findings(findings, title="检查结果", console=console)
