@@ -196,9 +196,8 @@ def _task(raw: dict, section: str, registry: Registry, source: str) -> tuple[Tas
 
 
 def _unused_units(catalogue: Catalogue) -> list[Finding]:
-    owning = {name for task in catalogue.tasks for name in task.owners}
     return [
         finding("catalog-unit-unused", f"单位“{unit.name}”在清单中没有任务，不会生成填报表。", unit=unit.name, file=catalogue.source)
         for unit in catalogue.units
-        if unit.name not in owning
+        if not catalogue.tasks_of(unit.name)
     ]
