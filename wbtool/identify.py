@@ -64,34 +64,9 @@ class Identification:
         return self.unit is None
 
 
-@dataclass
-class _Lookup:
-    """A catalogue's registry and the names already looked up in it (names repeat across a batch)."""
-
-    catalogue: Catalogue
-    registry: Registry
-    found: dict[str, list]
-
-    def find_in(self, name: str) -> list:
-        if name not in self.found:
-            self.found[name] = self.registry.find_in(name)
-        return self.found[name]
-
-
-_lookups: dict[int, _Lookup] = {}
-
-
-def _lookup(catalogue: Catalogue) -> _Lookup:
-    cached = _lookups.get(id(catalogue))
-    if cached is None or cached.catalogue is not catalogue:
-        cached = _Lookup(catalogue, Registry(catalogue.units, catalogue.groups), {})
-        _lookups[id(catalogue)] = cached
-    return cached
-
-
 def registry_for(catalogue: Catalogue) -> Registry:
-    """The catalogue's unit registry, built once per catalogue object."""
-    return _lookup(catalogue).registry
+    """The catalogue's unit registry (built once per catalogue, by the catalogue)."""
+    return catalogue.registry
 
 
 def identify(
@@ -102,10 +77,10 @@ def identify(
     assignments: Mapping[str, str] = NO_ASSIGNMENTS,
 ) -> Identification:
     """Decide which unit sent ``file`` (see the module docstring for the order)."""
-    lookup = _lookup(catalogue)
+    registry = catalogue.registry
     identities = tuple(form.identities) if form is not None else ()
-    identity_units = _identity_units(identities, lookup.registry)
-    names, ambiguous = _name_candidates(file, lookup)
+    identity_units = _identity_units(identities, registry)
+    names, ambiguous = _name_candidates(file, registry)
     sender_unit = _sender_unit(file, catalogue)
     candidates = (
         *((IDENTITY, unit) for unit in identity_units),
@@ -114,7 +89,7 @@ def identify(
     )
     assigned = assignment_for(file, assignments)
     if assigned is not None:
-        unit, source, problem = _assigned(file, assigned, lookup.registry)
+        unit, source, problem = _assigned(file, assigned, registry)
     else:
         unit, source, problem = _decide(file, identity_units, names, ambiguous, sender_unit)
     findings = _foreign(identities, catalogue, {"file": file.display}) + ([problem] if problem else [])
@@ -227,7 +202,7 @@ def _foreign(identities: tuple[Identity, ...], catalogue: Catalogue, where: dict
     return []
 
 
-def _name_candidates(file: ReturnedFile, lookup: _Lookup) -> tuple[list[tuple[str, str]], list[tuple[str, str, list[str]]]]:
+def _name_candidates(file: ReturnedFile, registry: Registry) -> tuple[list[tuple[str, str]], list[tuple[str, str, list[str]]]]:
     """Units named by the file name, then folders and containers, innermost first.
 
     Returns the decisive ``(source, unit)`` pairs and the ambiguous names
@@ -236,7 +211,7 @@ def _name_candidates(file: ReturnedFile, lookup: _Lookup) -> tuple[list[tuple[st
     decisive: list[tuple[str, str]] = []
     ambiguous: list[tuple[str, str, list[str]]] = []
     for source, name in _names_innermost_first(file):
-        units = lookup.find_in(name)
+        units = registry.find_in(name)
         if len(units) == 1:
             decisive.append((source, units[0].name))
         elif len(units) > 1:
