@@ -11,7 +11,6 @@ from rich.table import Table
 
 from .. import catalogue as catalogues
 from ..check import load_assignments, parse_assignments
-from ..identify import registry_for
 from ..model import Catalogue, Finding, Severity
 
 EXIT_OK = 0
@@ -55,8 +54,7 @@ def assignments_from_options(pairs, path, catalogue: Catalogue) -> dict[str, str
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         err_console.print(f"[red]无法读取人工指定：{exc}[/]")
         sys.exit(EXIT_CANNOT_RUN)
-    registry = registry_for(catalogue)
-    unknown = sorted({unit for unit in assignments.values() if registry.resolve(unit) is None})
+    unknown = sorted({unit for unit in assignments.values() if catalogue.registry.resolve(unit) is None})
     if unknown:
         err_console.print(f"[red]人工指定的单位不在名录中：{'、'.join(unknown)}。请用 wbtool units 查看单位全称。[/]")
         sys.exit(EXIT_CANNOT_RUN)
