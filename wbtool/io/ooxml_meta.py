@@ -64,12 +64,6 @@ class DocumentMeta:
     has_macros: bool = False
 
 
-def zip_meta(data: bytes) -> DocumentMeta:
-    """What a zip package is and what it says about itself (xlsx/xlsm, xlsb, docx/docm, ods)."""
-    with Package(data) as package:
-        return package.meta()
-
-
 class Package:
     """One zip package opened once for everything read from it (the central directory
     of a small workbook costs as much to parse as its metadata parts)."""
@@ -88,7 +82,7 @@ class Package:
         self._zip.close()
 
     def meta(self) -> DocumentMeta:
-        """What the package is and what it says about itself; see ``zip_meta``."""
+        """What the package is (xlsx/xlsm, xlsb, docx/docm, ods) and what it says about itself."""
         package, names = self._zip, self._names
         kind = _package_kind(package, names)
         if kind == "ods":
@@ -101,7 +95,14 @@ class Package:
         return DocumentMeta(kind, properties, defined, sheets, saved_at, application, has_macros)
 
     def column_formulas(self, sheet_part: str, column: int) -> dict[int, str]:
-        """See ``column_formulas``."""
+        """``{row: formula}`` for the cells of one 0-based column that hold a formula.
+
+        Cheap on purpose, since nearly every file has no formula in that column while
+        the template's 字数 column is all formulas: a pattern finds the start tags of
+        that column's cells, and only a cell whose content has an ``<f`` element is
+        handed to the XML parser.  A shared formula's followers get the text of the
+        formula they share.
+        """
         try:
             info = self._zip.getinfo(sheet_part)
         except KeyError:
@@ -145,19 +146,6 @@ def ole_meta(data: bytes) -> DocumentMeta:
     saved_at = saved.replace(tzinfo=timezone.utc) if isinstance(saved, datetime) else None
     application = _decode(meta.creating_application)
     return DocumentMeta("xls", saved_at=saved_at, application=application, has_macros=has_macros)
-
-
-def column_formulas(data: bytes, sheet_part: str, column: int) -> dict[int, str]:
-    """``{row: formula}`` for the cells of one 0-based column that hold a formula.
-
-    Cheap on purpose, since nearly every file has no formula in that column while
-    the template's 字数 column is all formulas: a pattern finds the start tags of
-    that column's cells, and only a cell whose content has an ``<f`` element is
-    handed to the XML parser.  A shared formula's followers get the text of the
-    formula they share.
-    """
-    with Package(data) as package:
-        return package.column_formulas(sheet_part, column)
 
 
 def _formulas_in(raw: bytes, column: int) -> dict[int, str]:
@@ -205,7 +193,6 @@ def _cell_formula(snippet: bytes, prefix: bytes) -> tuple[str, str | None] | Non
     if formula is None:
         return None
     return formula.text or "", formula.get("si")
-
 
 
 # ---------------------------------------------------------------------------
