@@ -146,12 +146,12 @@ def assignment_for(file: ReturnedFile, assignments: Mapping[str, str]) -> str | 
     if not assignments:
         return None
     spellings = _spellings(file)
-    for key, unit in assignments.items():
-        pattern = key.strip().replace("\\", "/")
+    patterns = [(key.strip().replace("\\", "/"), unit) for key, unit in assignments.items()]
+    # An exact key wins over a pattern listed before it.
+    for pattern, unit in patterns:
         if pattern in spellings:
             return unit
-    for key, unit in assignments.items():
-        pattern = key.strip().replace("\\", "/")
+    for pattern, unit in patterns:
         if any(fnmatch.fnmatchcase(spelling, pattern) for spelling in spellings):
             return unit
     return None
