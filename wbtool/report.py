@@ -19,9 +19,8 @@ from .merge import Master, UnitStatus
 from .model import Catalogue, Finding, Severity
 
 H1, H2, H3, BODY = 1, 2, 3, 0  # 一、 （一） 1. and plain paragraphs
-NUMERALS = "一二三四五六七八九十"
-MAX_UNITS_NAMED = 12
-TOLD_ELSEWHERE = ("unit-missing",)  # past this a list of unit names stops being read
+MAX_UNITS_NAMED = 12  # past this a list of unit names stops being read
+TOLD_ELSEWHERE = ("unit-missing",)  # part one already lists the units that did not return
 
 
 @dataclass(frozen=True)
