@@ -45,7 +45,6 @@ class Attachment:
 class Mail:
     sender: str | None  # the From address, lower case
     sent_at: datetime | None  # the Date header, aware
-    subject: str
     attachments: tuple[Attachment, ...]
 
 
@@ -62,7 +61,6 @@ def read_mail(data: bytes, where: str) -> tuple[Mail | None, tuple[Finding, ...]
         mail = Mail(
             sender=_sender(message),
             sent_at=_sent_at(message),
-            subject=_header_text(message, "Subject"),
             attachments=tuple(_attachments(message)),
         )
     except (email.errors.MessageError, ValueError, LookupError, TypeError, AttributeError, RecursionError):
