@@ -334,16 +334,7 @@ def _read_spreadsheet(
     if package is not None and meta.kind == "xlsx" and grid.name in meta.sheet_parts:
         column = grid.first_col - 1 + layout.columns["entry"]
         rows = _with_formulas(package, meta.sheet_parts[grid.name], column, rows)
-    form = Form(
-        sheet=grid.name,
-        header_row=grid.first_row + layout.header,
-        rows=rows,
-        identities=_identities(meta, marker),
-        saved_at=meta.saved_at,
-        application=meta.application,
-        has_macros=meta.has_macros,
-        kind=meta.kind or "xlsx",
-    )
+    form = _form(meta, meta.kind or "xlsx", grid.name, grid.first_row + layout.header, rows, marker)
     return ReadResult(FORM, form=form, findings=findings)
 
 
@@ -355,17 +346,24 @@ def _read_word(file: ReturnedFile, data: bytes, meta: DocumentMeta) -> ReadResul
         return ReadResult(ATTACHMENT, findings=findings)  # 工作总结, 典型经验: documents, not forms
     grid = layout.grid
     rows = form_rows(layout, lambda r, c: f"{grid.name} 第{r + 1}行")
-    form = Form(
-        sheet=grid.name,
-        header_row=layout.header + 1,
+    form = _form(meta, "docx", grid.name, layout.header + 1, rows, None)
+    return ReadResult(FORM, form=form, findings=findings)
+
+
+def _form(
+    meta: DocumentMeta, kind: str, sheet: str, header_row: int, rows: tuple[FormRow, ...], marker: Grid | None
+) -> Form:
+    """The form as read, with what its package says about itself (identities, saving, macros)."""
+    return Form(
+        sheet=sheet,
+        header_row=header_row,
         rows=rows,
-        identities=_identities(meta, None),
+        identities=_identities(meta, marker),
         saved_at=meta.saved_at,
         application=meta.application,
         has_macros=meta.has_macros,
-        kind="docx",
+        kind=kind,
     )
-    return ReadResult(FORM, form=form, findings=findings)
 
 
 def _ole_meta(data: bytes) -> DocumentMeta:
