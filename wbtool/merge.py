@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from . import wordcount
 from .atomic import write_bytes
+from .findings import has_errors
 from .model import OTHER, CheckResult, Catalogue, Entry, FileReport, Finding, Severity, Task
 
 Progress = Callable[[int, int], None]
@@ -110,7 +111,7 @@ class MergeResult:
 
     @property
     def has_errors(self) -> bool:
-        return any(f.severity is Severity.ERROR for f in self.findings)
+        return has_errors(self.findings)
 
 
 # ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..findings import has_errors
 from ..merge import MergeRefused, merge as merge_returns
 from ..model import Finding, Severity
 from ..report import report_from_master
@@ -81,7 +82,7 @@ def report(master, out_path, catalog) -> None:
     if path is None:
         sys.exit(EXIT_CANNOT_RUN)
     console.print(f"已生成报告：{path}", soft_wrap=True)
-    sys.exit(EXIT_BLOCKING if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK)
+    sys.exit(EXIT_BLOCKING if has_errors(findings) else EXIT_OK)
 
 
 def _counts(findings: tuple[Finding, ...]) -> str:
