@@ -73,12 +73,15 @@ _WHITE = re.compile(r"\s+")
 # ---------------------------------------------------------------------------
 
 
+def _fold(text: str) -> str:
+    """Full-width and half-width forms folded (NFKC), white space removed."""
+    return _WHITE.sub("", unicodedata.normalize("NFKC", text))
+
+
 @lru_cache(maxsize=8192)  # the same task texts come back in every file of a batch
 def normalise(text: str | None) -> str:
     """A task text reduced to what identifies it: folded forms, no spaces, no leading number."""
-    folded = unicodedata.normalize("NFKC", text or "")
-    folded = _WHITE.sub("", folded)
-    return _LEADING_NUMBER.sub("", folded, count=1)
+    return _LEADING_NUMBER.sub("", _fold(text or ""), count=1)
 
 
 def row_number(row: FormRow) -> int | None:
@@ -87,10 +90,10 @@ def row_number(row: FormRow) -> int | None:
         no = str(row.no)
         if no.isascii() and no.isdigit() and len(no) <= 4:
             return int(no)  # the template's own 序号: nothing to fold
-        match = _NUMBER.match(_WHITE.sub("", unicodedata.normalize("NFKC", no)))
+        match = _NUMBER.match(_fold(no))
         if match:
             return int(match.group(1))
-    match = _LEADING_NUMBER.match(_WHITE.sub("", unicodedata.normalize("NFKC", row.task or "")))
+    match = _LEADING_NUMBER.match(_fold(row.task or ""))
     return int(match.group(1)) if match else None
 
 
