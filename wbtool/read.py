@@ -281,21 +281,24 @@ def _read_ole(file: ReturnedFile, data: bytes, suffix: str, password: str | None
 
 
 def _read_encrypted(file: ReturnedFile, data: bytes, suffix: str, password: str | None) -> ReadResult:
-    where = {"file": file.display}
     if password is None:
         message = "文件设置了打开密码，无法读取。请单位去掉密码后重新报送，或运行时用 --password 提供密码。"
-        return ReadResult(UNREADABLE, findings=(finding("file-encrypted", message, **where),))
+        return _locked(file, message)
     try:
         plain = crypto.decrypt(data, password)
     except crypto.WrongPassword:
         message = "用所给的密码打不开此文件（密码不对）。请核对后用 --password 重新提供，或请单位去掉密码后重新报送。"
-        return ReadResult(UNREADABLE, findings=(finding("file-encrypted", message, **where),))
+        return _locked(file, message)
     except crypto.CannotDecrypt:
         message = "文件的加密方式无法解开。请单位去掉打开密码后重新报送。"
-        return ReadResult(UNREADABLE, findings=(finding("file-encrypted", message, **where),))
+        return _locked(file, message)
     if crypto.container(plain) == "zip":
         return _read_zip(file, plain, suffix)
     return _read_spreadsheet(file, plain, _ole_meta(plain))
+
+
+def _locked(file: ReturnedFile, message: str) -> ReadResult:
+    return ReadResult(UNREADABLE, findings=(finding("file-encrypted", message, file=file.display),))
 
 
 def _read_zip(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
