@@ -21,6 +21,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from .. import wordcount
 from ..atomic import atomic_path
 from ..merge import FINDING_COLUMNS, Master, TaskRow, UnitStatus, finding_cells, printable
+from ..model import Severity
 
 # Sheet names and the headers ``master_read`` matches on: a public contract.
 SHEET_TABLE = "附件2"
@@ -245,9 +246,10 @@ def _write_table_sheet(book: _Book, master: Master) -> None:
     _check(sheet.set_row(TITLE_ROW, 40), "set_row")
     note = book.workbook.add_format({"font_name": BODY_FONT, "font_size": 10, "text_wrap": True, "valign": "vcenter"})
     _check(sheet.merge_range(LEGEND_ROW, 0, LEGEND_ROW, last, "", note), "legend merge")
-    book.text(sheet, LEGEND_ROW, 0, legend(master), note)
+    explained = legend(master)
+    book.text(sheet, LEGEND_ROW, 0, explained, note)
     legend_width = sum(widths) * BODY_SIZE / 10  # the legend is set in 10 pt: more fits a line
-    _check(sheet.set_row(LEGEND_ROW, book.row_height([(legend(master), legend_width)])), "set_row")
+    _check(sheet.set_row(LEGEND_ROW, book.row_height([(explained, legend_width)])), "set_row")
     _headers(book, sheet, HEADER_ROW, [name for name, _ in columns])
 
     row = HEADER_ROW + 1
@@ -319,7 +321,7 @@ def _final_formats(book: _Book, sheet, index: dict[str, int], last_row: int, lim
     # A warning, not a stop: the bureau may paste a long text first and shorten it after.
     validation = {
         "validate": "custom",
-        "value": f"={wordcount.excel_formula(xl_rowcol_to_cell(first, final_col, row_abs=False, col_abs=True))}<={limit}",
+        "value": f"={wordcount.excel_formula(top_left)}<={limit}",
         "error_type": "warning",
         "error_title": "定稿超过字数",
         "error_message": f"定稿超过 {limit} 字（{wordcount.RULE}）。可以先保留，压缩后再生成报告。",
@@ -445,7 +447,7 @@ def _write_findings_sheet(book: _Book, master: Master) -> None:
     for row, f in enumerate(master.findings, start=1):
         cells = finding_cells(f)
         for col, text in enumerate(cells):
-            fmt = (error if f.severity.value == "error" else centre) if col in (0, 3) else plain
+            fmt = (error if f.severity is Severity.ERROR else centre) if col in (0, 3) else plain
             book.text(sheet, row, col, text, fmt)
         wrapped = [(cells[col], FINDING_WIDTHS[col]) for col in (4, 6, 7)]
         _check(sheet.set_row(row, book.row_height(wrapped)), "set_row")
