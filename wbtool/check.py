@@ -43,7 +43,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from . import wordcount
 from .findings import finding
-from .identify import identify
+from .identify import NO_ASSIGNMENTS, identify
 from .model import (
     Catalogue,
     CheckResult,
@@ -439,18 +439,19 @@ def check_read(
     extra: Iterable[Finding] = (),
 ) -> CheckResult:
     """The checking half of ``check_returns``, for files that are already read."""
+    assignments = assignments or NO_ASSIGNMENTS
     findings: list[Finding] = list(extra)
     reports: list[FileReport] = []
     entries: list[Entry] = []
     order: dict[str, tuple] = {}
     for file, result in zip(files, results):
         form = result.form if result.role == "form" else None
-        if result.role != "form" or form is None:
-            unit = identify(file, None, catalogue, assignments=assignments or {}).unit if result.role == "attachment" else None
+        if form is None:
+            unit = identify(file, None, catalogue, assignments=assignments).unit if result.role == "attachment" else None
             findings.extend(_attributed(result.findings, unit))
             reports.append(FileReport(file=file.display, unit=unit, role=result.role, sender=file.sender))
             continue
-        who = identify(file, form, catalogue, assignments=assignments or {})
+        who = identify(file, form, catalogue, assignments=assignments)
         findings.extend(_attributed(who.findings, who.unit))
         # check_form reports macros itself, with the unit; keep the reader's note only for held files.
         reader_findings = [f for f in result.findings if not (who.unit and form.has_macros and f.code == "macro-present")]
