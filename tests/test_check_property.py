@@ -38,9 +38,8 @@ ENTRY = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def templates(wuxi):
-    folder = Path(tempfile.mkdtemp(prefix="wbtool-property-"))
-    return folder, {}
+def templates(tmp_path_factory):
+    return tmp_path_factory.mktemp("property"), {}
 
 
 def owning_units(catalogue):
