@@ -310,8 +310,8 @@ class _Writer:
             _check(ws.write_string(HEADER_ROW - 1, i, col.header, self.fmt["header"]), "header")
         header_lines = max(wrapped_lines(c.header, c.width / HEADER_PT * BODY_PT) for c in self.cols)
         _check(ws.set_row(HEADER_ROW - 1, _height(header_lines, HEADER_PT)), "header height")
-        heights = [self._task_row(ws, FIRST_DATA_ROW - 1 + i, task) for i, task in enumerate(self.assignment.tasks)]
-        self._sections(ws, heights)
+        for i, task in enumerate(self.assignment.tasks):
+            self._task_row(ws, FIRST_DATA_ROW - 1 + i, task)
         self._entry_rules(ws)
         self._print_setup(ws, last_col)
         ws.protect("", PROTECTION)
@@ -340,11 +340,18 @@ class _Writer:
             f"请勿改动任务内容，勿增删行、列或工作表。详见“{GUIDE_SHEET}”工作表。"
         )
 
-    def _task_row(self, ws, row: int, task: Task) -> float:
-        """Write one task; return the height its own cells need (points)."""
+    def _task_row(self, ws, row: int, task: Task) -> None:
+        """Write one task and give its row the height its wrapped texts need.
+
+        Unlike the official table, the fill-in sheet does not merge 工程名称 over its
+        tasks: its rows are tall (room for 300 字), so a merged cell often spans a page
+        break, and LibreOffice and Excel then print its text on a later page or not at
+        all.  One title per row also keeps every row whole when a unit copies it out.
+        """
         fmt, col = self.fmt, self.col
         owners = owners_label(self.registry, task, self.unit)
         _check(ws.write_number(row, col["no"], task.no, fmt["center"]), "序号")
+        _check(ws.write_string(row, col["section"], task.section, fmt["center"]), "工程名称")
         _check(ws.write_string(row, col["task"], task.text, fmt["text"]), "主要任务")
         _check(ws.write_string(row, col["owners"], owners, fmt["text"]), "责任单位")
         if "deadline" in col:
@@ -353,28 +360,13 @@ class _Writer:
         entry = xl_rowcol_to_cell(row, col["entry"])
         _check(ws.write_formula(row, col["count"], "=" + wordcount.excel_formula(entry), fmt["count"], 0), "字数")
         lines = max(
+            wrapped_lines(task.section, self.cols[col["section"]].width),
             wrapped_lines(task.text, self.cols[col["task"]].width),
             wrapped_lines(owners, self.cols[col["owners"]].width),
             # room for a full-length entry (LINE_FACTOR already leaves some slack)
             self._full_entry_lines,
         )
-        return _height(lines, BODY_PT)
-
-    def _sections(self, ws, heights: list[float]) -> None:
-        """Write 工程名称 on every task row, then set the row heights.
-
-        Unlike the official table, the fill-in sheet does not merge 工程名称 over its
-        tasks: its rows are tall (room for 300 字), so a merged cell often spans a page
-        break, and LibreOffice and Excel then print its text on a later page or not at
-        all.  One title per row also keeps every row whole when a unit copies it out.
-        """
-        col = self.col["section"]
-        width = self.cols[col].width
-        for i, task in enumerate(self.assignment.tasks):
-            row = FIRST_DATA_ROW - 1 + i
-            _check(ws.write_string(row, col, task.section, self.fmt["center"]), "工程名称")
-            heights[i] = max(heights[i], _height(wrapped_lines(task.section, width), BODY_PT))
-            _check(ws.set_row(row, heights[i]), "row height")
+        _check(ws.set_row(row, _height(lines, BODY_PT)), "row height")
 
     def _entry_rules(self, ws) -> None:
         n = len(self.assignment.tasks)
