@@ -7,8 +7,9 @@ from pathlib import Path
 
 import docx
 import pytest
+import xlsxwriter
 
-from wbtool import read
+from wbtool import identity, read
 from wbtool.io import read_docx, read_sheet
 from wbtool.io.read_sheet import Grid, display_text
 from wbtool.model import ReturnedFile
@@ -106,12 +107,32 @@ def test_spreadsheet_without_a_form_is_form_not_found():
     assert result.findings[0].file == "回收 › no-form-sheet.xlsx"
 
 
+def _workbook(sheets: dict[str, tuple[tuple[str, ...], ...]], hidden: set[str]) -> bytes:
+    out = io.BytesIO()
+    with xlsxwriter.Workbook(out) as book:
+        for name, rows in sheets.items():
+            sheet = book.add_worksheet(name)
+            for r, row in enumerate(rows):
+                sheet.write_row(r, 0, row)
+            if name in hidden:
+                sheet.hide()
+        # Excel shows the active sheet, so it cannot be hidden: the first visible sheet is the active one.
+        next(sheet for sheet in book.worksheets() if sheet.name not in hidden).activate()
+    return out.getvalue()
+
+
 def test_hidden_sheet_comes_after_visible_ones_and_identity_sheet_is_never_the_form():
     header = ("序号", "主要任务", "完成情况")
-    hidden = Grid("旧表", (header, ("1", "旧任务", "旧文字")), visible=False)
-    visible = Grid("新表", (("说明",), header, ("1", "任务", "文字")))
-    layout = read.find_form(sorted([hidden, visible], key=lambda grid: not grid.visible))
+    # In sheet order: a hidden old copy first, the form, then a visible identity sheet that looks like a form.
+    sheets = {
+        "旧表": (header, ("1", "旧任务", "旧文字")),
+        "新表": (("说明",), header, ("1", "任务", "文字")),
+        identity.SHEET: (header, ("1", "标记", "标记")),
+    }
+    data = _workbook(sheets, hidden={"旧表"})
+    layout = read.find_form(read_sheet.read_workbook(data))
     assert layout.grid.name == "新表" and layout.header == 1
+    assert read.read_file(ReturnedFile(origin=("回收", "两张表.xlsx"), data=data)).form.sheet == "新表"
 
 
 def test_header_cells_match_by_prefix_without_white_space():
