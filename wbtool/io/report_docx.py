@@ -287,10 +287,9 @@ def _table(document, report: Report) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     rows = table.rows
-    for col, (name, width) in enumerate(columns):
-        table.columns[col].width = Mm(width)
     header_cells = rows[0].cells
     for col, (name, width) in enumerate(columns):
+        table.columns[col].width = Mm(width)
         header_cells[col].width = Mm(width)
         header_cells[col].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _cell_text(header_cells[col], name, "表头文字")
