@@ -11,13 +11,14 @@ when it starts with "=".
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from openpyxl import load_workbook
 
@@ -98,12 +99,6 @@ def fill(path: Path, texts: Mapping[int, str], target: Path | None = None) -> Pa
     return sheet.save(_target(path, target))
 
 
-def entry_cell_ref(path: Path, no: int) -> str:
-    """The reader's name for the entry cell of task ``no``, e.g. 填报表!E7."""
-    sheet = _Sheet(path)
-    return f"{sheet.ws.title}!{sheet.entry_cell(no).coordinate}"
-
-
 def set_formula(path: Path, no: int, formula: str, target: Path | None = None) -> Path:
     sheet = _Sheet(path)
     sheet.entry_cell(no).value = formula
@@ -126,8 +121,7 @@ def add_row(path: Path, no: int | str, task_text: str, entry: str, target: Path 
     """Append a row below the table (a task the unit does not own, or one that does not exist)."""
     sheet = _Sheet(path)
     ws = sheet.ws
-    for protection in (ws.protection,):
-        protection.sheet = False
+    ws.protection.sheet = False
     r = ws.max_row + 1
     ws.cell(r, sheet.columns["no"]).value = str(no)
     ws.cell(r, sheet.columns["task"]).value = task_text
@@ -154,27 +148,33 @@ def rename(path: Path, new_name: str) -> Path:
 # ---------------------------------------------------------------------------
 
 
-def drop_custom_properties(path: Path, target: Path | None = None) -> Path:
-    """Remove docProps/custom.xml and its references, as a WPS re-save does."""
-    source = zipfile.ZipFile(path)
+def _rewrite_parts(path: Path, target: Path | None, edit: Callable[[str, bytes], bytes | None]) -> Path:
+    """The package with every part passed through ``edit`` (None drops the part).
+
+    Read whole before writing, so ``target`` may be ``path`` itself.
+    """
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
-            if info.filename == "docProps/custom.xml":
-                continue
-            data = source.read(info)
-            if info.filename in ("[Content_Types].xml", "_rels/.rels"):
-                data = _without_custom_reference(data)
-            out.writestr(info, data)
+            data = edit(info.filename, source.read(info))
+            if data is not None:
+                out.writestr(info, data)
     target = _target(path, target)
     target.write_bytes(buffer.getvalue())
     return target
 
 
-def _without_custom_reference(xml: bytes) -> bytes:
-    import re
+def drop_custom_properties(path: Path, target: Path | None = None) -> Path:
+    """Remove docProps/custom.xml and its references, as a WPS re-save does."""
 
-    return re.sub(rb"<(Override|Relationship)[^>]*custom(-properties|\.xml)[^>]*/>", b"", xml)
+    def edit(name: str, data: bytes) -> bytes | None:
+        if name == "docProps/custom.xml":
+            return None
+        if name in ("[Content_Types].xml", "_rels/.rels"):
+            return re.sub(rb"<(Override|Relationship)[^>]*custom(-properties|\.xml)[^>]*/>", b"", data)
+        return data
+
+    return _rewrite_parts(path, target, edit)
 
 
 def strip_identity(path: Path, target: Path | None = None) -> Path:
@@ -279,20 +279,14 @@ def word_table(catalogue: Catalogue, rows: Iterable[tuple[int, str]], target: Pa
 
 def set_saved_at(path: Path, when: datetime, target: Path | None = None) -> Path:
     """Set the document's own "last saved" time (docProps/core.xml dcterms:modified)."""
-    import re
-
     stamp = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    source = zipfile.ZipFile(path)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
-            out.writestr(info, data)
-    target = _target(path, target)
-    target.write_bytes(buffer.getvalue())
-    return target
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "docProps/core.xml":
+            return data
+        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
+
+    return _rewrite_parts(path, target, edit)
 
 
 def add_macro_part(path: Path, target: Path) -> Path:
