@@ -124,7 +124,8 @@ def run_demo(out_dir: str | Path, *, progress: Progress | None = None) -> DemoRe
     if out == samples.parent or out.is_relative_to(samples.parent):
         raise DemoRefused(f"输出文件夹“{out_dir}”在内置样例的文件夹中：演示不会改动样例，请换一个文件夹。")
 
-    _refuse_foreign_files(samples, out / RETURNS_DIR)
+    returns = out / RETURNS_DIR
+    _refuse_foreign_files(samples, returns)
 
     catalogue, findings = catalogues.load(CATALOGUE)
     if catalogue is None:  # the shipped catalogue is tested; this is a broken install
@@ -132,9 +133,8 @@ def run_demo(out_dir: str | Path, *, progress: Progress | None = None) -> DemoRe
 
     generated = generate(catalogue, out / TEMPLATES_DIR, batch=BATCH, progress=progress)
     if not generated.ok:
-        return DemoResult(out_dir=out, returns_dir=out / RETURNS_DIR, generated=generated, merged=None)
+        return DemoResult(out_dir=out, returns_dir=returns, generated=generated, merged=None)
 
-    returns = out / RETURNS_DIR
     shutil.copytree(samples, returns, dirs_exist_ok=True)  # a re-run overwrites its own copy
     offset = len(generated.files)
 
