@@ -189,7 +189,8 @@ def _unit_statuses(result: CheckResult, rows: Sequence[TaskRow]) -> tuple[UnitSt
                 kind=unit.kind if unit else OTHER,
                 returned=bool(reports) or name in filled,
                 files=tuple(dict.fromkeys(r.file for r in reports)),
-                saved_at=max(times, key=_sort_time) if times else None,
+                # By timestamp: naive (local) and aware times do not compare directly.
+                saved_at=max(times, key=datetime.timestamp) if times else None,
                 owned=owned.get(name, 0),
                 filled=filled.get(name, 0),
                 errors=counts.get((name, Severity.ERROR), 0),
@@ -198,11 +199,6 @@ def _unit_statuses(result: CheckResult, rows: Sequence[TaskRow]) -> tuple[UnitSt
         )
     # Who has not returned comes first: that is the list the bureau phones.
     return tuple(sorted(statuses, key=lambda s: s.returned))
-
-
-def _sort_time(moment: datetime) -> float:
-    # Mixed naive and aware times must still compare; naive ones are local time.
-    return moment.timestamp()
 
 
 def _severity_counts(findings: Iterable[Finding]) -> dict[tuple[str, Severity], int]:
