@@ -78,7 +78,7 @@ def test_assign_decides_a_conflict(tmp_path):
 def test_assignments_file_yaml(tmp_path):
     folder = returns_dir(tmp_path, CONFLICT)
     assignments = tmp_path / "指定.yaml"
-    assignments.write_text(f"'*市科技局.xlsx': 市财政局\n", encoding="utf-8")
+    assignments.write_text("'*市科技局.xlsx': 市财政局\n", encoding="utf-8")
     result = run(str(folder), "--format", "json", "--assignments", str(assignments))
     assert result.exit_code == 0
 
