@@ -98,6 +98,16 @@ def entry_text(pool: list[str], rng: random.Random) -> str | None:
     return text
 
 
+def type_entries(book, text_for) -> None:
+    """Type ``text_for(row)`` into every 完成情况 cell of the fill-in sheet of an openpyxl ``book``."""
+    sheet = book["填报表"]
+    header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "序号")
+    entry = next(c for c in range(1, sheet.max_column + 1) if str(sheet.cell(header, c).value).startswith("完成情况"))
+    for row in range(header + 1, sheet.max_row + 1):
+        if sheet.cell(row, 1).value is not None:
+            sheet.cell(row, entry).value = text_for(row)
+
+
 def fill(job: tuple[Path, Path, int]) -> Path:
     """Copy the template at ``source`` to ``target`` with every 完成情况 typed in."""
     import openpyxl
@@ -106,12 +116,7 @@ def fill(job: tuple[Path, Path, int]) -> Path:
     rng = random.Random(seed)
     pool = text_pool()
     book = openpyxl.load_workbook(source)
-    sheet = book["填报表"]
-    header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "序号")
-    entry = next(c for c in range(1, sheet.max_column + 1) if str(sheet.cell(header, c).value).startswith("完成情况"))
-    for row in range(header + 1, sheet.max_row + 1):
-        if sheet.cell(row, 1).value is not None:
-            sheet.cell(row, entry).value = entry_text(pool, rng)
+    type_entries(book, lambda row: entry_text(pool, rng))
     book.save(target)
     return target
 

@@ -42,7 +42,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work"
-TEXTS = HERE.parent / "samples" / "texts.yaml"
 BATCH = "20230105-bench"
 # Placeholders typed into every text of a unit's filled template; each copy
 # replaces them with its own numbers, so no two returned files say the same.
@@ -58,16 +57,15 @@ TARGET_RATIO = 8.0
 
 def text_pool() -> list[str]:
     """Realistic 完成情况 texts (the samples'), each with the two placeholders."""
-    import yaml
+    import _province
 
-    raw = yaml.safe_load(TEXTS.read_text(encoding="utf-8"))
-    texts = ["".join(str(t).split()) for unit in raw["entries"].values() for t in unit.values()]
     tail = "截至2022年底，累计服务企业[[A]]家，培训[[B]]人次。"
-    return [text + tail for text in texts if len(text) + len(tail) < 300]
+    return [text + tail for text in _province.text_pool() if len(text) + len(tail) < 300]
 
 
 def filled_templates(folder: Path) -> dict[str, bytes]:
     """One filled workbook per Wuxi unit (every owned task answered), as bytes."""
+    import _province
     import openpyxl
 
     from wbtool import catalogue as catalogues
@@ -79,12 +77,7 @@ def filled_templates(folder: Path) -> dict[str, bytes]:
     filled: dict[str, bytes] = {}
     for number, generated in enumerate(result.files):
         book = openpyxl.load_workbook(generated.path)
-        sheet = book["填报表"]
-        header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "序号")
-        entry = next(c for c in range(1, sheet.max_column + 1) if str(sheet.cell(header, c).value).startswith("完成情况"))
-        for row in range(header + 1, sheet.max_row + 1):
-            if sheet.cell(row, 1).value is not None:
-                sheet.cell(row, entry).value = pool[(number + row) % len(pool)]
+        _province.type_entries(book, lambda row: pool[(number + row) % len(pool)])
         buffer = io.BytesIO()
         book.save(buffer)
         filled[generated.unit] = buffer.getvalue()
