@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
 from . import wordcount
+from .collect import collect
 from .findings import finding
 from .identify import NO_ASSIGNMENTS, identify
 from .model import (
@@ -419,7 +420,6 @@ def check_returns(
 
     ``progress(done, total)`` counts the files read.
     """
-    from .collect import collect
     from .pool import read_all, warm_up
 
     warm_up()  # the readers' server boots while the returns are collected
@@ -515,7 +515,6 @@ def markup_returns(paths: Sequence[str | Path], result: CheckResult, out_dir: st
     The returns are collected again (cheap: no reading) to get at the bytes; the
     inputs are only read.  Returns the paths written.
     """
-    from .collect import collect
     from .io.markup import target_name, write_markup
 
     out_dir = Path(out_dir)
