@@ -134,3 +134,13 @@ def test_warming_up_the_server_twice_then_reading_works():
     warm_up()
     (result,) = read_all([copy_of_filled("1.xlsx")])
     assert result.role == "form"
+
+
+def test_a_worker_lost_with_the_queue_empty_is_replaced_once_files_come_back():
+    # Worker 1 hangs on "hangs" with "3" still queued behind it; worker 2 reads the rest
+    # and dies on the last file while nothing is pending.  When worker 1's deadline hands
+    # "3" back to the queue, the lost worker must be replaced, not sent files it cannot read.
+    names = ["0.xlsx", "1.xlsx", "hangs.xlsx", "3.xlsx", *(f"{n}.xlsx" for n in range(4, 9)), "aborts.xlsx"]
+    results = read_all([copy_of_filled(name) for name in names], workers=2, timeout=1.0, reader=faulty_read)
+    roles = [result.role for result in results]
+    assert roles == ["form", "form", "unreadable", *["form"] * 6, "unreadable"]

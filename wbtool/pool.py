@@ -77,15 +77,15 @@ def read_all(
     try:
         pool = _Worker.start_many(reader, memory_mb, size)
         while batch.unfinished:
-            for worker in pool:
+            for index, worker in enumerate(pool):
                 if not worker.jobs and batch.pending:
+                    if worker.stopped:  # replaced only once there is work for it: no worker started just to stop
+                        worker = pool[index] = _Worker.start(reader, memory_mb)
                     batch.dispatch(worker, len(pool))
             ready = batch.wait([worker for worker in pool if worker.jobs])
-            for index, worker in enumerate(pool):
+            for worker in pool:
                 if not batch.collect(worker, worker.conn in ready):
                     worker.stop(kill=True)
-                    if batch.pending:  # no fresh worker just to say goodbye to it
-                        pool[index] = _Worker.start(reader, memory_mb)
     finally:
         for worker in pool:
             worker.stop()
