@@ -273,6 +273,14 @@ def write_template(
             raise TemplateError(f"xlsxwriter: {exc}") from exc
 
 
+def _paper(ws) -> None:
+    """A4 landscape, one page wide, numbered pages: how both visible sheets print."""
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&C第 &P 页 共 &N 页")
+
+
 def _check(result: int | None, what: str) -> None:
     if isinstance(result, int) and result < 0:
         raise TemplateError(f"xlsxwriter refused {what} (return code {result})")
@@ -394,13 +402,10 @@ class _Writer:
         _check(ws.conditional_format(first, min(col, count), last, max(col, count), rule), "conditional_format")
 
     def _print_setup(self, ws, last_col: int) -> None:
-        ws.set_paper(9)  # A4
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        _paper(ws)
         ws.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.6)
         ws.center_horizontally()
         ws.repeat_rows(HEADER_ROW - 1)
-        ws.set_footer("&C第 &P 页 共 &N 页")
         last_row = max(HEADER_ROW, FIRST_DATA_ROW - 1 + len(self.assignment.tasks))
         ws.print_area(0, 0, last_row - 1, last_col)
         ws.freeze_panes(HEADER_ROW, 0)
@@ -418,10 +423,7 @@ class _Writer:
             _check(ws.write_string(row, 0, key, self.fmt["guide_key"]), "guide key")
             _check(ws.write_string(row, 1, value, self.fmt["guide_value"]), "guide value")
             _check(ws.set_row(row, _height(wrapped_lines(value, widths[1]), BODY_PT)), "guide height")
-        ws.set_paper(9)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.set_footer("&C第 &P 页 共 &N 页")
+        _paper(ws)
         ws.protect("", PROTECTION)
 
     # -- identity and document properties -----------------------------------
