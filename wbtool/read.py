@@ -26,6 +26,7 @@ from .io import crypto, ooxml_meta, read_docx, read_sheet
 from .io.ooxml_meta import DocumentMeta
 from .io.read_sheet import Grid
 from .model import Form, FormRow, Identity, ReadResult, ReturnedFile
+from .owners import squeeze
 
 FORM, ATTACHMENT, UNREADABLE = "form", "attachment", "unreadable"
 
@@ -50,7 +51,6 @@ MACRO_SUFFIXES = {".xlsm", ".xltm", ".docm", ".dotm"}
 
 RESAVE = "请单位用 Excel 或 WPS 打开后“另存为” .xlsx 格式，再重新报送。"
 
-_SPACE = re.compile(r"\s+")
 _NEEDS_QUOTES = re.compile(r"[\s!'\"()\-+,;&=<>^%$#@{}\[\]]")
 
 
@@ -85,7 +85,7 @@ def header_columns(row: Sequence[str | None]) -> dict[str, int] | None:
         # Most cells are task texts and entries: one look at the first character rules them out.
         if not cell or cell.lstrip()[:1] not in _LABEL_STARTS:
             continue
-        label = _SPACE.sub("", cell)
+        label = squeeze(cell)
         for role, labels in HEADER_LABELS.items():
             if role not in columns and label.startswith(labels):
                 columns[role] = index
@@ -156,7 +156,7 @@ def _repeats_header(task: str | None, entry: str | None) -> bool:
     # Most rows are ruled out by their first character (the task text is stripped already).
     if not (task and entry and task[0] in _TASK_LABEL_STARTS and entry.lstrip()[:1] in _ENTRY_LABEL_STARTS):
         return False
-    return bool(_TASK_HEADER.fullmatch(_SPACE.sub("", task)) and _ENTRY_HEADER.fullmatch(_SPACE.sub("", entry)))
+    return bool(_TASK_HEADER.fullmatch(squeeze(task)) and _ENTRY_HEADER.fullmatch(squeeze(entry)))
 
 
 def _cell(cells: Sequence[str | None], column: int | None) -> str | None:
