@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from ..atomic import atomic_path
 from ..findings import CODES
 from ..model import Finding, Severity
+from .master_xlsx import line_count
 
 SHEET = "退回修改"
 FONT_NAME = "宋体"
@@ -127,8 +128,8 @@ def _style(sheet, count: int) -> None:
             cell.font = Font(name=FONT_NAME, size=11)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = _BORDER
-            # A CJK character is about two column units wide; Excel will not grow the row itself.
-            lines = max(lines, math.ceil(2 * len(str(cell.value or "")) / max(COLUMNS[index][1] - 1, 1)))
+            # Excel will not grow the row itself.
+            lines = max(lines, line_count(str(cell.value or ""), COLUMNS[index][1]))
         sheet.row_dimensions[row[0].row].height = min(15 * lines + 4, 409)
     sheet.freeze_panes = "A4"
     sheet.print_title_rows = "3:3"
