@@ -340,7 +340,7 @@ _NEVER = (0, 0.0)
 def _when(moment: datetime | None) -> tuple[int, float]:
     if moment is None:
         return _NEVER
-    if moment.tzinfo is None:  # zip and file times carry no zone; read them as UTC
+    if moment.tzinfo is None:  # collect and the readers give aware times; a naive one from elsewhere is read as UTC
         moment = moment.replace(tzinfo=timezone.utc)
     return (1, moment.timestamp())
 
