@@ -49,10 +49,10 @@ def demo(out_dir: Path) -> None:
 
 def render_summary(result: DemoResult) -> None:
     returned, missing = result.returned_units, result.missing_units
-    samples = sorted(p for p in result.returns_dir.iterdir() if p.is_file())
+    samples = sum(path.is_file() for path in result.returns_dir.iterdir())
     console.print("[bold]wbtool 演示：用内置样例走一遍“生成—回收—核查—汇总”[/]\n")
     console.print(f"1. 生成填报表 [bold]{len(result.templates)}[/] 份（每个单位一份）\n   {result.generated.out_dir}")
-    console.print(f"2. 样例回收材料 [bold]{len(samples)}[/] 个文件\n   {result.returns_dir}")
+    console.print(f"2. 样例回收材料 [bold]{samples}[/] 个文件\n   {result.returns_dir}")
     console.print(f"3. 核查与汇总：已报送 [bold green]{len(returned)}[/] 个单位，未报送 [bold]{len(missing)}[/] 个单位")
     console.print(
         f"   汇入完成情况 [bold]{result.entries}[/] 条"
