@@ -47,6 +47,7 @@ HEADER_SEARCH_ROWS = 30
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".ods", ".et", ".ett"}
 WORD_SUFFIXES = {".docx", ".docm", ".dotx", ".dotm"}
+OFFICE_SUFFIXES = SPREADSHEET_SUFFIXES | WORD_SUFFIXES  # a name that promises a form
 MACRO_SUFFIXES = {".xlsm", ".xltm", ".docm", ".dotm"}
 
 RESAVE = "请单位用 Excel 或 WPS 打开后“另存为” .xlsx 格式，再重新报送。"
@@ -243,7 +244,7 @@ def unreadable(file: ReturnedFile, reason: str) -> ReadResult:
 
 def _read(file: ReturnedFile, password: str | None) -> ReadResult:
     suffix = PurePath(file.name).suffix.lower()
-    if suffix in SPREADSHEET_SUFFIXES or suffix in WORD_SUFFIXES:
+    if suffix in OFFICE_SUFFIXES:
         data = file.read_bytes()  # one read: a form is read whole anyway
         box = crypto.container(data)
     else:
@@ -255,7 +256,7 @@ def _read(file: ReturnedFile, password: str | None) -> ReadResult:
         return _read_ole(file, data, suffix, password)
     if box == "zip":
         return _read_zip(file, data, suffix)
-    if suffix in SPREADSHEET_SUFFIXES or suffix in WORD_SUFFIXES:
+    if suffix in OFFICE_SUFFIXES:
         # Often a web page or CSV saved under an Excel name; calamine cannot read either.
         return unreadable(file, "文件内容不是 Excel/WPS/Word 文档格式，可能是网页或文本另存的")
     return ReadResult(ATTACHMENT)
@@ -308,7 +309,7 @@ def _read_zip(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
             return _read_spreadsheet(file, data, meta, package)
     if meta.kind == "docx":
         return _read_word(file, data, meta)
-    if suffix in SPREADSHEET_SUFFIXES or suffix in WORD_SUFFIXES:
+    if suffix in OFFICE_SUFFIXES:
         return unreadable(file, "压缩格式的文档缺少工作簿或正文部分，文件可能已损坏")
     return ReadResult(ATTACHMENT)  # pptx, odt, a zip inside a zip: listed, not read
 
