@@ -42,8 +42,15 @@ HEADER_LABELS: dict[str, tuple[str, ...]] = {
     "deadline": ("完成年限", "完成时限"),
 }
 REQUIRED_ROLES = ("task", "entry")
-_LABEL_STARTS = frozenset(label[0] for labels in HEADER_LABELS.values() for label in labels)
 HEADER_SEARCH_ROWS = 30
+
+
+def _first_characters(*roles: str) -> frozenset[str]:
+    """The characters the labels of these roles start with: one look at a cell rules most cells out."""
+    return frozenset(label[0] for role in roles for label in HEADER_LABELS[role])
+
+
+_LABEL_STARTS = _first_characters(*HEADER_LABELS)
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".ods", ".et", ".ett"}
 WORD_SUFFIXES = {".docx", ".docm", ".dotx", ".dotm"}
@@ -134,8 +141,8 @@ def form_rows(layout: Layout, cell_name) -> tuple[FormRow, ...]:
     return tuple(rows)
 
 
-_TASK_LABEL_STARTS = frozenset(label[0] for label in HEADER_LABELS["task"])
-_ENTRY_LABEL_STARTS = frozenset(label[0] for label in HEADER_LABELS["entry"])
+_TASK_LABEL_STARTS = _first_characters("task")
+_ENTRY_LABEL_STARTS = _first_characters("entry")
 
 
 def _label_pattern(role: str) -> re.Pattern[str]:
