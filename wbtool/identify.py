@@ -64,11 +64,6 @@ class Identification:
         return self.unit is None
 
 
-def registry_for(catalogue: Catalogue) -> Registry:
-    """The catalogue's unit registry (built once per catalogue, by the catalogue)."""
-    return catalogue.registry
-
-
 def identify(
     file: ReturnedFile,
     form: Form | None,
