@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import docx
@@ -332,7 +333,6 @@ def test_a_row_merged_across_the_table_is_the_section_of_the_rows_below():
     ]
 
 
-
 def test_repeated_header_rows_are_skipped_but_tasks_that_start_like_a_label_are_kept():
     rows = (
         ("序号", "主要任务", "完成情况"),
@@ -342,6 +342,7 @@ def test_repeated_header_rows_are_skipped_but_tasks_that_start_like_a_label_are_
     )
     result = read.form_rows(read.find_form([Grid("表", rows)]), lambda r, c: f"R{r}")
     assert [(row.no, row.entry_cell) for row in result] == [("1", "R1"), ("2", "R3")]
+
 
 def test_wps_is_recognised_although_it_calls_itself_excel():
     form = read_fixture("wps-resaved.xlsx").form
@@ -354,8 +355,6 @@ def test_wps_is_recognised_although_it_calls_itself_excel():
 
 def _with_custom_xml(custom: bytes) -> ReturnedFile:
     """The filled fixture with its docProps/custom.xml replaced."""
-    import zipfile
-
     source = (FIXTURES / "filled-template.xlsx").read_bytes()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(source)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
@@ -365,8 +364,6 @@ def _with_custom_xml(custom: bytes) -> ReturnedFile:
 
 
 def _original_custom() -> str:
-    import zipfile
-
     with zipfile.ZipFile(FIXTURES / "filled-template.xlsx") as package:
         return package.read("docProps/custom.xml").decode("utf-8")
 
