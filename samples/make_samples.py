@@ -121,19 +121,6 @@ def at(day: int, hour: int, minute: int) -> datetime:
 # ---------------------------------------------------------------------------
 
 
-def find_templates(folder: Path, catalogue) -> dict[str, Path]:
-    """The generated template of each unit, found by the unit name in its file name."""
-    from wbtool.owners import Registry
-
-    registry = Registry(catalogue.units, catalogue.groups)
-    found: dict[str, Path] = {}
-    for path in sorted(folder.rglob("*.xlsx")):
-        units = registry.find_in(path.stem)
-        if len(units) == 1:
-            found[units[0].name] = path
-    return found
-
-
 def _header(sheet) -> tuple[int, dict[str, int]]:
     """The header row of the fill-in sheet and the column of each heading we need."""
     for row in sheet.iter_rows(min_row=1, max_row=30):
@@ -408,8 +395,8 @@ def build(out: Path = RETURNS) -> list[Path]:
     out.mkdir(parents=True)
     with tempfile.TemporaryDirectory(prefix="wbtool-samples-") as work_dir:
         work = Path(work_dir)
-        generate(catalogue, work / "填报表", units=list(UNITS), batch=demo.BATCH)
-        templates = find_templates(work / "填报表", catalogue)
+        generated = generate(catalogue, work / "填报表", units=list(UNITS), batch=demo.BATCH)
+        templates = {f.unit: f.path for f in generated.files}
         missing = [unit for unit in UNITS if unit not in templates]
         if missing:
             sys.exit(f"没有生成这些单位的填报表：{missing}")
