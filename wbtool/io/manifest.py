@@ -15,6 +15,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ..atomic import write_bytes, write_text
+from .template_xlsx import BODY_FONT, HEADER_FONT, TITLE_FONT
 
 JSON_NAME = "清单.json"
 SEND_LIST_NAME = "发送清单.xlsx"
@@ -113,7 +114,6 @@ SEND_COLUMNS = (
     ("发送日期", 12),
     ("备注", 16),
 )
-FONT = "仿宋_GB2312"
 
 
 def task_numbers(tasks: tuple[int, ...]) -> str:
@@ -134,9 +134,9 @@ def send_list_bytes(manifest: Manifest) -> bytes:
     """The printable sending checklist as xlsx bytes."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    base = {"font_name": FONT, "font_size": 11, "text_wrap": True, "valign": "vcenter"}
-    title_fmt = book.add_format({**base, "font_name": "方正小标宋简体", "font_size": 16, "align": "center"})
-    header_fmt = book.add_format({**base, "font_name": "黑体", "font_size": 11, "border": 1, "align": "center", "bg_color": "#D9E1F2"})
+    base = {"font_name": BODY_FONT, "font_size": 11, "text_wrap": True, "valign": "vcenter"}
+    title_fmt = book.add_format({**base, "font_name": TITLE_FONT, "font_size": 16, "align": "center"})
+    header_fmt = book.add_format({**base, "font_name": HEADER_FONT, "font_size": 11, "border": 1, "align": "center", "bg_color": "#D9E1F2"})
     cell_fmt = book.add_format({**base, "border": 1})
     center_fmt = book.add_format({**base, "border": 1, "align": "center"})
     info_fmt = book.add_format(base)
