@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from . import wordcount
 from .collect import collect
@@ -53,13 +53,13 @@ from .model import (
     Finding,
     Form,
     FormRow,
+    Progress,
     ReadResult,
     ReturnedFile,
     Severity,
     Task,
 )
 
-Progress = Callable[[int, int], None]
 
 # An edited task text still counts as that task when at least this similar.
 SIMILAR_ENOUGH = 0.5
@@ -389,15 +389,12 @@ def resolve_corrections(entries: Sequence[Entry], order: Mapping[str, tuple]) ->
 # the whole batch
 # ---------------------------------------------------------------------------
 
-_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-
-
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Errors first, then by unit, task, file and cell."""
     return sorted(
         findings,
         key=lambda f: (
-            _SEVERITY_RANK[f.severity],
+            f.severity.rank,
             f.unit is None,
             f.unit or "",
             f.task is None,

@@ -17,14 +17,13 @@ import os
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
+from typing import Iterable
 
 from .findings import finding
 from .io.archive import ArchiveLimits, Budget, read_zip
 from .io.mail import read_mail
-from .model import ORIGIN_SEPARATOR, Finding, ReturnedFile
+from .model import Finding, ORIGIN_SEPARATOR, Progress, ReturnedFile
 
-Progress = Callable[[int, int], None]
 
 ZIP_SUFFIXES = frozenset({".zip", ".zipx"})
 MAIL_SUFFIXES = frozenset({".eml"})

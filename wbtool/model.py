@@ -12,10 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from functools import cached_property
+from typing import Callable
 
 # ---------------------------------------------------------------------------
 # The catalogue: the official task table (附件2) and the units it names.
 # ---------------------------------------------------------------------------
+
+# What every long-running stage reports to: ``progress(done, total)``.  The CLI
+# passes a progress bar; the library never prints.
+Progress = Callable[[int, int], None]
 
 MEMBER = "成员单位"
 SCHOOL = "职业院校"
@@ -171,6 +176,11 @@ class Severity(str, Enum):
     @property
     def label(self) -> str:
         return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        """0 for the most serious: sort by it to put errors first."""
+        return list(Severity).index(self)
 
 
 @dataclass(frozen=True)

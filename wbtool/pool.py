@@ -34,9 +34,8 @@ from multiprocessing.connection import Connection, wait
 from typing import Callable, Sequence
 
 from .read import read_file, unreadable
-from .model import ReadResult, ReturnedFile
+from .model import Progress, ReadResult, ReturnedFile
 
-Progress = Callable[[int, int], None]
 Reader = Callable[[ReturnedFile, "str | None"], ReadResult]
 
 DEFAULT_TIMEOUT = 20.0

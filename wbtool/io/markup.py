@@ -78,7 +78,7 @@ def _mark_cells(workbook: Workbook, findings: Sequence[Finding]) -> set[str]:
         notes.setdefault((match["sheet"], f"{match['col']}{match['row']}"), []).append(f)
     for (sheet, ref), group in notes.items():
         cell = workbook[sheet][ref]
-        worst = min(group, key=lambda f: list(Severity).index(f.severity))
+        worst = min(group, key=lambda f: f.severity.rank)
         cell.fill = FILLS[worst.severity]
         text = "\n".join(f"【{CODES[f.code].title}】{f.message}" for f in group)
         comment = Comment(text, AUTHOR)
