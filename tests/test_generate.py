@@ -20,7 +20,6 @@ from wbtool.cli import main
 from wbtool.generate import Assignment, filename_for, generate, new_batch_id, plan, valid_batch_id
 from wbtool.io import manifest as manifests
 from wbtool.io import template_xlsx as tx
-from wbtool.owners import Registry
 
 BATCH = "20261122-1530"
 CATALOGUES = ("wuxi-2022", "jiangyin-2021")
@@ -125,7 +124,7 @@ def test_first_visible_sheet_is_the_fill_in_sheet_with_its_header(batch):
 
 def test_one_row_per_owned_task_verbatim(batch):
     catalogue, _, books, _ = batch
-    registry = Registry(catalogue.units, catalogue.groups)
+    registry = catalogue.registry
     for unit, wb in books.items():
         ws = wb[tx.FILL_SHEET]
         tasks = catalogue.tasks_of(unit)
@@ -156,7 +155,7 @@ def test_every_task_row_names_its_section_and_nothing_is_merged(batch):
 
 
 def test_lead_is_marked_only_among_several_owners(wuxi):
-    registry = Registry(wuxi.units, wuxi.groups)
+    registry = wuxi.registry
     assert tx.owners_label(registry, wuxi.task(1), "市委宣传部") == "市委宣传部（牵头）、市委教育工委"
     assert tx.owners_label(registry, wuxi.task(3), "市教育局") == "市教育局"
     assert tx.owners_label(registry, wuxi.task(17), "无锡职业技术学院") == "各职业学校、技工院校（含本单位）"

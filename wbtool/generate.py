@@ -20,7 +20,6 @@ from .findings import finding, has_errors
 from .io import manifest as manifests
 from .io.template_xlsx import write_template
 from .model import Catalogue, Finding, Task, Unit
-from .owners import Registry
 
 Progress = Callable[[int, int], None]
 
@@ -104,7 +103,7 @@ def plan(catalogue: Catalogue, units: Iterable[str] | None = None) -> tuple[list
 
 
 def _select(catalogue: Catalogue, names: Iterable[str]) -> tuple[set[str], list[Finding]]:
-    registry = Registry(catalogue.units, catalogue.groups)
+    registry = catalogue.registry
     wanted: set[str] = set()
     findings: list[Finding] = []
     for name in names:

@@ -294,7 +294,7 @@ class _Writer:
         self.identity = identity
         self.unit = assignment.unit.name
         self.fmt = _formats(book)
-        self.registry = Registry(catalogue.units, catalogue.groups)
+        self.registry = catalogue.registry
         self.cols = columns(catalogue)
         self.col = {c.key: i for i, c in enumerate(self.cols)}
         self._full_entry_lines = wrapped_lines("字" * catalogue.limit, self.cols[self.col["entry"]].width)
