@@ -13,16 +13,14 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import wbtool
 
 from . import catalogue as catalogues
 from .generate import GenerateResult, generate
 from .merge import MergeResult, merge, output_names
-from .model import Finding, Severity
+from .model import Finding, Progress, Severity
 
-Progress = Callable[[int, int], None]
 
 CATALOGUE = "wuxi-2022"
 # The batch the sample returns were made from (samples/make_samples.py uses it too):
@@ -93,10 +91,9 @@ class DemoResult:
         if self.merged is None:
             return []
         counter = Counter((f.severity, f.code) for f in self.merged.findings)
-        order = list(Severity)
         return sorted(
             ((severity, code, n) for (severity, code), n in counter.items()),
-            key=lambda item: (order.index(item[0]), -item[2], item[1]),
+            key=lambda item: (item[0].rank, -item[2], item[1]),
         )
 
     def output(self, key: str) -> Path | None:

@@ -12,16 +12,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from . import identity as identities
 from .atomic import write_bytes
 from .findings import finding, has_errors
 from .io import manifest as manifests
 from .io.template_xlsx import write_template
-from .model import Catalogue, Finding, Task, Unit
+from .model import Catalogue, Finding, Progress, Task, Unit
 
-Progress = Callable[[int, int], None]
 
 BATCH_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,39}")
 # Characters Windows does not allow in file names, and control characters.

@@ -14,14 +14,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from . import wordcount
 from .atomic import write_bytes
 from .findings import has_errors
-from .model import OTHER, CheckResult, Catalogue, Entry, FileReport, Finding, Severity, Task
+from .model import OTHER, CheckResult, Catalogue, Entry, FileReport, Finding, Progress, Severity, Task
 
-Progress = Callable[[int, int], None]
 
 # 【单位】 before each unit's text, so that a task several units report on says who
 # wrote what.  A task with one owner needs no label: the 责任单位 column already says.
