@@ -1,8 +1,9 @@
-"""Writing output files so that a crash never leaves a half-written file behind."""
+"""Writing output files: never half-written, and under names Windows accepts."""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,3 +37,13 @@ def write_bytes(target: str | Path, data: bytes) -> None:
 
 def write_text(target: str | Path, text: str) -> None:
     write_bytes(target, text.encode("utf-8"))
+
+
+# Characters Windows does not allow in file names, and control characters.
+_UNSAFE_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def safe_stem(text: str) -> str:
+    """``text`` usable as a file name on Windows: forbidden characters become ``_``,
+    and trailing dots and spaces (which Windows drops silently) go."""
+    return _UNSAFE_IN_NAMES.sub("_", text).strip(" .")

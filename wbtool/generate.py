@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from . import identity as identities
-from .atomic import write_bytes
+from .atomic import safe_stem, write_bytes
 from .findings import finding, has_errors
 from .io import manifest as manifests
 from .io.template_xlsx import write_template
@@ -23,8 +23,6 @@ from .model import Catalogue, Finding, Progress, Task, Unit
 
 
 BATCH_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,39}")
-# Characters Windows does not allow in file names, and control characters.
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
 @dataclass(frozen=True)
@@ -63,8 +61,7 @@ class GenerateResult:
 def filename_for(catalogue: Catalogue, unit_name: str) -> str:
     """``附件2-任务完成情况-市教育局.xlsx``: the unit's full name, safe on Windows."""
     stem = f"{catalogue.attachment}-任务{catalogue.entry_label}-{unit_name}"
-    stem = _UNSAFE.sub("_", stem).strip(" .")
-    return f"{stem}.xlsx"
+    return f"{safe_stem(stem)}.xlsx"
 
 
 def new_batch_id(now: datetime | None = None) -> str:

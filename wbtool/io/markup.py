@@ -21,7 +21,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from ..atomic import atomic_path
+from ..atomic import atomic_path, safe_stem
 from ..findings import CODES
 from ..model import Finding, Severity
 from .master_xlsx import line_count
@@ -44,9 +44,7 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 def target_name(unit: str, original_name: str) -> str:
     """「退回修改-<单位>-<原文件名>.xlsx」, safe on Windows."""
-    stem = Path(original_name).stem
-    raw = f"退回修改-{unit}-{stem}.xlsx"
-    return re.sub(r'[\\/:*?"<>|]', "_", raw)
+    return f"{safe_stem(f'退回修改-{unit}-{Path(original_name).stem}')}.xlsx"
 
 
 def write_markup(data: bytes | None, original_name: str, unit: str, findings: Sequence[Finding], target: Path) -> None:
