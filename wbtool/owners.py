@@ -28,6 +28,15 @@ def squeeze(text: str) -> str:
     return _SPACE.sub("", text or "")  # \s includes the full-width space U+3000
 
 
+def split_suffix(text: str) -> tuple[str, str]:
+    """``(units part, sharing suffix)``: 「市教育局、市财政局按职责分工负责」 →
+    (「市教育局、市财政局」, 「按职责分工负责」); the suffix is "" when there is none."""
+    for suffix in SUFFIXES:
+        if text.endswith(suffix):
+            return text[: -len(suffix)], suffix
+    return text, ""
+
+
 @dataclass(frozen=True)
 class OwnerToken:
     """One piece of a 责任单位 string and what it resolved to."""
@@ -119,11 +128,7 @@ class Registry:
     # -- owner strings -----------------------------------------------------
     def parse(self, owners_text: str) -> list[OwnerToken]:
         """Split a 责任单位 string into resolved tokens, in the table's order."""
-        text = squeeze(owners_text)
-        for suffix in SUFFIXES:
-            if text.endswith(suffix):
-                text = text[: -len(suffix)]
-                break
+        text, _ = split_suffix(squeeze(owners_text))
         # Group names may contain a separator: cut them out before splitting.
         placeholders: dict[str, str] = {}
         for index, key in enumerate(sorted(self._groups, key=len, reverse=True)):

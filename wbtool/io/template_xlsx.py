@@ -26,7 +26,7 @@ from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 from .. import identity as identities
 from .. import wordcount
 from ..model import Catalogue, Identity, Task
-from ..owners import SUFFIXES, Registry, squeeze
+from ..owners import Registry, split_suffix
 
 if TYPE_CHECKING:  # only for the type of ``assignment``; generate imports this module
     from ..generate import Assignment
@@ -156,10 +156,7 @@ def owners_label(registry: Registry, task: Task, unit: str) -> str:
             name = token.unit or token.text
             lead = position == 0 and name == task.lead and len(tokens) > 1
             parts.append(name + (LEAD_MARK if lead else ""))
-    label = "、".join(parts)
-    written = squeeze(task.owners_text)
-    suffix = next((s for s in SUFFIXES if written.endswith(s)), "")
-    return label + suffix
+    return "、".join(parts) + split_suffix(task.owners_text)[1]
 
 
 def guide_rows(catalogue: Catalogue, unit: str, task_count: int) -> list[tuple[str, str]]:
