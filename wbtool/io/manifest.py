@@ -15,7 +15,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ..atomic import write_bytes, write_text
-from .template_xlsx import BODY_FONT, HEADER_FONT, TITLE_FONT
+from .template_xlsx import BODY_FONT, HEADER_FONT, TITLE_FONT, check_call
 
 JSON_NAME = "清单.json"
 SEND_LIST_NAME = "发送清单.xlsx"
@@ -142,28 +142,29 @@ def send_list_bytes(manifest: Manifest) -> bytes:
     info_fmt = book.add_format(base)
     ws = book.add_worksheet(SEND_LIST_SHEET)
     last = len(SEND_COLUMNS) - 1
-    ws.merge_range(0, 0, 0, last, "填报表发送清单", title_fmt)
-    ws.set_row(0, 30)
+    check_call(ws.merge_range(0, 0, 0, last, "填报表发送清单", title_fmt), "发送清单")
+    check_call(ws.set_row(0, 30), "发送清单")
     info = f"批次：{manifest.batch}　　任务清单：{manifest.catalogue}（{manifest.fingerprint}）　　生成时间：{manifest.generated_at}　　共 {len(manifest.files)} 个单位"
-    ws.merge_range(1, 0, 1, last, info, info_fmt)
+    check_call(ws.merge_range(1, 0, 1, last, info, info_fmt), "发送清单")
     for col, (header, width) in enumerate(SEND_COLUMNS):
-        ws.set_column(col, col, width)
-        ws.write_string(2, col, header, header_fmt)
+        check_call(ws.set_column(col, col, width), "发送清单")
+        check_call(ws.write_string(2, col, header, header_fmt), "发送清单")
     for i, f in enumerate(manifest.files, start=1):
         row = 2 + i
         numbers = task_numbers(f.tasks)
-        ws.write_number(row, 0, i, center_fmt)
-        ws.write_string(row, 1, f.unit, cell_fmt)
-        ws.write_string(row, 2, f.kind, center_fmt)
-        ws.write_string(row, 3, f.email or "", cell_fmt)
-        ws.write_string(row, 4, f.file, cell_fmt)
-        ws.write_number(row, 5, len(f.tasks), center_fmt)
-        ws.write_string(row, 6, numbers, cell_fmt)
-        ws.write_blank(row, 7, None, cell_fmt)
-        ws.write_blank(row, 8, None, cell_fmt)
+        values = (i, f.unit, f.kind, f.email or "", f.file, len(f.tasks), numbers, None, None)
+        centred = (0, 2, 5)  # 序号, 类别, 任务数
+        for col, value in enumerate(values):
+            fmt = center_fmt if col in centred else cell_fmt
+            if value is None:  # 发送日期 and 备注: left for the person who sends the emails
+                check_call(ws.write_blank(row, col, None, fmt), "发送清单")
+            elif isinstance(value, int):
+                check_call(ws.write_number(row, col, value, fmt), "发送清单")
+            else:
+                check_call(ws.write_string(row, col, value, fmt), "发送清单")
         # File names are the longest cell; two CJK width units per character.
         lines = max(1, -(-len(f.file) * 2 // (SEND_COLUMNS[4][1] - 1)), -(-len(numbers) // (SEND_COLUMNS[6][1] - 1)))
-        ws.set_row(row, 16 * lines + 4)
+        check_call(ws.set_row(row, 16 * lines + 4), "发送清单")
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)

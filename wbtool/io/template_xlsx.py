@@ -278,7 +278,9 @@ def _paper(ws) -> None:
     ws.set_footer("&C第 &P 页 共 &N 页")
 
 
-def _check(result: int | None, what: str) -> None:
+def check_call(result: int | None, what: str) -> None:
+    """xlsxwriter reports a refused call by a negative return code, not an exception
+    (a too-long validation message just drops the validation): make it loud."""
     if isinstance(result, int) and result < 0:
         raise TemplateError(f"xlsxwriter refused {what} (return code {result})")
 
@@ -309,12 +311,12 @@ class _Writer:
     def _fill_sheet(self, ws) -> None:
         last_col = len(self.cols) - 1
         for i, col in enumerate(self.cols):
-            _check(ws.set_column(i, i, col.width), "set_column")
+            check_call(ws.set_column(i, i, col.width), "set_column")
         self._heading(ws, last_col)
         for i, col in enumerate(self.cols):
-            _check(ws.write_string(HEADER_ROW - 1, i, col.header, self.fmt["header"]), "header")
+            check_call(ws.write_string(HEADER_ROW - 1, i, col.header, self.fmt["header"]), "header")
         header_lines = max(wrapped_lines(c.header, c.width / HEADER_PT * BODY_PT) for c in self.cols)
-        _check(ws.set_row(HEADER_ROW - 1, _height(header_lines, HEADER_PT)), "header height")
+        check_call(ws.set_row(HEADER_ROW - 1, _height(header_lines, HEADER_PT)), "header height")
         for i, task in enumerate(self.assignment.tasks):
             self._task_row(ws, FIRST_DATA_ROW - 1 + i, task)
         self._entry_rules(ws)
@@ -324,18 +326,18 @@ class _Writer:
     def _heading(self, ws, last_col: int) -> None:
         notice = self.catalogue.notice
         title = f"{self.catalogue.title}（{self.unit}）"
-        _check(ws.merge_range(TITLE_ROW - 1, 0, TITLE_ROW - 1, last_col, title, self.fmt["title"]), "title")
+        check_call(ws.merge_range(TITLE_ROW - 1, 0, TITLE_ROW - 1, last_col, title, self.fmt["title"]), "title")
         total_width = sum(c.width for c in self.cols)
-        _check(ws.set_row(TITLE_ROW - 1, _height(wrapped_lines(title, total_width * BODY_PT / TITLE_PT), TITLE_PT)), "title")
+        check_call(ws.set_row(TITLE_ROW - 1, _height(wrapped_lines(title, total_width * BODY_PT / TITLE_PT), TITLE_PT)), "title")
         info = [f"填报单位：{self.unit}", f"任务数：{len(self.assignment.tasks)} 项", f"字数要求：每项{self.catalogue.entry_label}不超过 {self.catalogue.limit} 字"]
         if notice.deadline:
             info.append(f"报送截止：{notice.deadline}")
         info_text = "　　".join(info)
-        _check(ws.merge_range(INFO_ROW - 1, 0, INFO_ROW - 1, last_col, info_text, self.fmt["info"]), "info")
-        _check(ws.set_row(INFO_ROW - 1, _height(wrapped_lines(info_text, total_width), BODY_PT)), "info")
+        check_call(ws.merge_range(INFO_ROW - 1, 0, INFO_ROW - 1, last_col, info_text, self.fmt["info"]), "info")
+        check_call(ws.set_row(INFO_ROW - 1, _height(wrapped_lines(info_text, total_width), BODY_PT)), "info")
         note = self._note()
-        _check(ws.merge_range(NOTE_ROW - 1, 0, NOTE_ROW - 1, last_col, note, self.fmt["note"]), "note")
-        _check(ws.set_row(NOTE_ROW - 1, _height(wrapped_lines(note, total_width * BODY_PT / 10), 10)), "note")
+        check_call(ws.merge_range(NOTE_ROW - 1, 0, NOTE_ROW - 1, last_col, note, self.fmt["note"]), "note")
+        check_call(ws.set_row(NOTE_ROW - 1, _height(wrapped_lines(note, total_width * BODY_PT / 10), 10)), "note")
 
     def _note(self) -> str:
         label, limit = self.catalogue.entry_label, self.catalogue.limit
@@ -355,15 +357,15 @@ class _Writer:
         """
         fmt, col = self.fmt, self.col
         owners = owners_label(self.registry, task, self.unit)
-        _check(ws.write_number(row, col["no"], task.no, fmt["center"]), "序号")
-        _check(ws.write_string(row, col["section"], task.section, fmt["center"]), "工程名称")
-        _check(ws.write_string(row, col["task"], task.text, fmt["text"]), "主要任务")
-        _check(ws.write_string(row, col["owners"], owners, fmt["text"]), "责任单位")
+        check_call(ws.write_number(row, col["no"], task.no, fmt["center"]), "序号")
+        check_call(ws.write_string(row, col["section"], task.section, fmt["center"]), "工程名称")
+        check_call(ws.write_string(row, col["task"], task.text, fmt["text"]), "主要任务")
+        check_call(ws.write_string(row, col["owners"], owners, fmt["text"]), "责任单位")
         if "deadline" in col:
-            _check(ws.write_string(row, col["deadline"], task.deadline or "", fmt["center"]), "完成年限")
-        _check(ws.write_blank(row, col["entry"], None, fmt["entry"]), "完成情况")
+            check_call(ws.write_string(row, col["deadline"], task.deadline or "", fmt["center"]), "完成年限")
+        check_call(ws.write_blank(row, col["entry"], None, fmt["entry"]), "完成情况")
         entry = xl_rowcol_to_cell(row, col["entry"])
-        _check(ws.write_formula(row, col["count"], "=" + wordcount.excel_formula(entry), fmt["count"], 0), "字数")
+        check_call(ws.write_formula(row, col["count"], "=" + wordcount.excel_formula(entry), fmt["count"], 0), "字数")
         lines = max(
             wrapped_lines(task.section, self.cols[col["section"]].width),
             wrapped_lines(task.text, self.cols[col["task"]].width),
@@ -371,7 +373,7 @@ class _Writer:
             # room for a full-length entry (LINE_FACTOR already leaves some slack)
             self._full_entry_lines,
         )
-        _check(ws.set_row(row, _height(lines, BODY_PT)), "row height")
+        check_call(ws.set_row(row, _height(lines, BODY_PT)), "row height")
 
     def _entry_rules(self, ws) -> None:
         n = len(self.assignment.tasks)
@@ -391,12 +393,12 @@ class _Writer:
             "error_message": f"每项{label}不超过{limit}字（空格和换行不计）。请删减后重新输入；较长的内容可先在 Word 中改好再粘贴。",
             "error_type": "stop",
         }
-        _check(ws.data_validation(first, col, last, col, validation), "data_validation")
+        check_call(ws.data_validation(first, col, last, col, validation), "data_validation")
         # One rule over 完成情况 and 字数 together ($ pins the column): the whole
         # row's entry turns red, and xlsxwriter prepares one formula, not two.
         pinned = xl_rowcol_to_cell(first, col, col_abs=True)
         rule = {"type": "formula", "criteria": f"={wordcount.excel_formula(pinned)}>{limit}", "format": self.fmt["over"]}
-        _check(ws.conditional_format(first, min(col, count), last, max(col, count), rule), "conditional_format")
+        check_call(ws.conditional_format(first, min(col, count), last, max(col, count), rule), "conditional_format")
 
     def _print_setup(self, ws, last_col: int) -> None:
         _paper(ws)
@@ -413,26 +415,26 @@ class _Writer:
         ws.set_column(0, 0, widths[0])
         ws.set_column(1, 1, widths[1])
         title = f"{self.catalogue.attachment}填报说明"
-        _check(ws.merge_range(0, 0, 0, 1, title, self.fmt["title"]), "guide title")
-        _check(ws.set_row(0, _height(1, TITLE_PT)), "guide title")
+        check_call(ws.merge_range(0, 0, 0, 1, title, self.fmt["title"]), "guide title")
+        check_call(ws.set_row(0, _height(1, TITLE_PT)), "guide title")
         rows = guide_rows(self.catalogue, self.unit, len(self.assignment.tasks))
         for row, (key, value) in enumerate(rows, start=1):
-            _check(ws.write_string(row, 0, key, self.fmt["guide_key"]), "guide key")
-            _check(ws.write_string(row, 1, value, self.fmt["guide_value"]), "guide value")
-            _check(ws.set_row(row, _height(wrapped_lines(value, widths[1]), BODY_PT)), "guide height")
+            check_call(ws.write_string(row, 0, key, self.fmt["guide_key"]), "guide key")
+            check_call(ws.write_string(row, 1, value, self.fmt["guide_value"]), "guide value")
+            check_call(ws.set_row(row, _height(wrapped_lines(value, widths[1]), BODY_PT)), "guide height")
         _paper(ws)
         ws.protect("", PROTECTION)
 
     # -- identity and document properties -----------------------------------
     def _identity(self, ws, created: datetime | None) -> None:
         for row, (key, value) in enumerate(identities.sheet_rows(self.identity)):
-            _check(ws.write_string(row, 0, key, self.fmt["plain"]), "identity key")
-            _check(ws.write_string(row, 1, value, self.fmt["plain"]), "identity value")
+            check_call(ws.write_string(row, 0, key, self.fmt["plain"]), "identity key")
+            check_call(ws.write_string(row, 1, value, self.fmt["plain"]), "identity value")
         ws.hide()
         ws.protect("", PROTECTION)
         for name, value in identities.properties(self.identity).items():
-            _check(self.book.set_custom_property(name, value), f"custom property {name}")
-        _check(self.book.define_name(identities.DEFINED_NAME, identities.name_value(self.identity)), "defined name")
+            check_call(self.book.set_custom_property(name, value), f"custom property {name}")
+        check_call(self.book.define_name(identities.DEFINED_NAME, identities.name_value(self.identity)), "defined name")
         cat, notice = self.catalogue, self.catalogue.notice
         properties = {
             "title": f"{cat.title}（{self.unit}）",
