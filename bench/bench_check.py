@@ -1,10 +1,11 @@
 """How fast is `wbtool check`?  1,000 filled returns, against a plain pandas loop.
 
-    python bench/bench_check.py [--files 1000] [--workers N] [--repeat 3]
+    python bench/bench_check.py [--files 1000] [--workers N] [--repeat 3] [--charrefs]
 
 Builds the returns in a temporary folder (every Wuxi unit's template, filled,
-copied into per-unit folders until there are --files of them), then times in
-the same run:
+copied into per-unit folders until there are --files of them; text stored as
+Excel and WPS store it unless --charrefs, see _inputs.py), then times in the
+same run:
 
 * check_returns — collect + read (worker pool) + identify + check + corrections;
   its first run includes starting the readers' fork server, as every CLI run does;
@@ -35,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-import returns as R  # noqa: E402
+import _inputs  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 from wbtool import catalogue as catalogues  # noqa: E402
@@ -48,6 +49,8 @@ TEXT = "按照市委市政府部署，我单位牵头推进该项任务，建立
 
 
 def build(folder: Path, count: int) -> list[Path]:
+    import returns as R  # imports openpyxl: only once its writer is chosen (see _inputs)
+
     wuxi, _ = catalogues.load("wuxi-2022")
     filled = []
     for unit in wuxi.units:
@@ -95,7 +98,9 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=3)
+    _inputs.add_argument(parser)
     args = parser.parse_args()
+    print("returns: " + _inputs.choose_writer(args.charrefs))
     print("load average before: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     wuxi, _ = catalogues.load("wuxi-2022")
     with tempfile.TemporaryDirectory(prefix="bench-check-") as temp:

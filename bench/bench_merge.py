@@ -1,11 +1,12 @@
 """How fast is ``wbtool merge`` on a big batch, and what does it cost in memory?
 
-    python bench/bench_merge.py [--n 1000] [--sizes 250,500,1000] [--profile] [--reuse]
+    python bench/bench_merge.py [--n 1000] [--sizes 250,500,1000] [--profile] [--reuse] [--charrefs]
 
 Two batches of ``n`` returned workbooks in bench/_work/:
 
 - province (the main line): a whole province, ``n`` distinct units of a synthetic
   catalogue, one generated template each, filled with varied texts (bench/_province.py);
+  the text is stored as Excel and WPS store it unless ``--charrefs`` (see _inputs.py);
 - corrections-heavy (secondary): the 44 Wuxi units returning ``n`` files between
   them, so each unit sends ~23 versions and most files are superseded corrections.
 
@@ -39,6 +40,8 @@ import threading
 import time
 import zipfile
 from pathlib import Path
+
+import _inputs
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work"
@@ -282,6 +285,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="250,500,1000", help="batch sizes for the memory series (province)")
     parser.add_argument("--profile", action="store_true", help="profile merge over all N files of the province")
     parser.add_argument("--reuse", action="store_true", help="keep the returns built by an earlier run")
+    _inputs.add_argument(parser)
     parser.add_argument("--measure", choices=sorted(PIPELINES), help=argparse.SUPPRESS)
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="province", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -291,11 +295,15 @@ def main() -> None:
 
     load = os.getloadavg()[0]
     print(f"{os.cpu_count()} CPUs, load average {load:.1f} before the run (timings are wall clock; a busy machine inflates them)")
+    inputs = _inputs.choose_writer(args.charrefs)
+    print(f"returns: {inputs}")
     for scenario, build in SCENARIOS.items():
-        if args.reuse and len(returns_of(scenario)) >= args.n:
+        label = WORK / scenario / "inputs.txt"  # what kind of returns an earlier run left
+        if args.reuse and len(returns_of(scenario)) >= args.n and label.exists() and label.read_text("utf-8") == inputs:
             continue
         start = time.perf_counter()
         paths = build(args.n)
+        label.write_text(inputs, "utf-8")
         size = sum(p.stat().st_size for p in paths) / 1024 / 1024
         print(f"{scenario}: built {len(paths)} returned workbooks ({size:.1f} MB) in {time.perf_counter() - start:.1f} s")
 
