@@ -10,7 +10,7 @@ import pytest
 
 from wbtool.findings import finding
 from wbtool.model import ReadResult, ReturnedFile
-from wbtool.pool import read_all, warm_up
+from wbtool.pool import in_background, read_all, warm_up
 from wbtool.read import read_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "read"
@@ -144,3 +144,37 @@ def test_a_worker_lost_with_the_queue_empty_is_replaced_once_files_come_back():
     results = read_all([copy_of_filled(name) for name in names], workers=2, timeout=1.0, reader=faulty_read)
     roles = [result.role for result in results]
     assert roles == ["form", "form", "unreadable", *["form"] * 6, "unreadable"]
+
+
+def report_where(value: int) -> tuple[int, bool]:
+    """``(value * 2, ran in a child process)``; importable by name, for in_background."""
+    import multiprocessing
+
+    return value * 2, multiprocessing.parent_process() is not None
+
+
+def dies_in_a_child(value: int) -> tuple[int, bool]:
+    """Kills the process it runs in, unless that is the test's own process."""
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)
+    return value, False
+
+
+def fails(value: int) -> int:
+    raise ValueError(f"bad value {value}")
+
+
+def test_in_background_runs_in_another_process_and_returns_the_value():
+    assert in_background(report_where, 21)() == (42, True)
+
+
+def test_in_background_runs_the_work_here_when_its_process_dies():
+    assert in_background(dies_in_a_child, 7)() == (7, False)
+
+
+def test_in_background_raises_the_work_s_own_exception():
+    wait = in_background(fails, 5)
+    with pytest.raises(ValueError, match="bad value 5"):
+        wait()

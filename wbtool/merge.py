@@ -237,20 +237,27 @@ def merge(
     Raises ``MergeRefused`` before reading anything when ``out_dir`` would mix the
     outputs with the inputs.
     """
-    out = Path(out_dir)
-    targets = {key: out / name for key, name in output_names(catalogue).items()}
-    refuse_unsafe_output(paths, out, targets.values())
-
     # Imported here: the writers and the report import this module for its data
     # classes and need none of the check stage's readers.
     from .check import check_returns
     from .io import master_xlsx
+    from .pool import in_background, warm_up
     from .report import build_report, view_of, write_report
+
+    warm_up()  # the readers' server boots while the outputs are vetted and the returns collected
+    out = Path(out_dir)
+    targets = {key: out / name for key, name in output_names(catalogue).items()}
+    refuse_unsafe_output(paths, out, targets.values())
 
     result = check_returns(paths, catalogue, password=password, assignments=assignments, progress=progress)
     master = build_master(result)
-    master_xlsx.write_master(master, targets["master"])
-    write_report(build_report(view_of(master)), targets["report"])
+    # Two writers, two cores: the Word report is written in a process of its own
+    # while this one writes the master workbook.
+    report_written = in_background(write_report, build_report(view_of(master)), targets["report"])
+    try:
+        master_xlsx.write_master(master, targets["master"])
+    finally:
+        report_written()  # also when the master failed: no process is left behind
     write_bytes(targets["json"], findings_json(master.findings, catalogue))
     write_bytes(targets["csv"], findings_csv(master.findings))
     return MergeResult(master=master, outputs=tuple(targets.values()), findings=master.findings)

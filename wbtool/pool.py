@@ -29,14 +29,17 @@ import signal
 import sys
 import time
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeVar
 
 from .read import read_file, unreadable
 from .model import Progress, ReadResult, ReturnedFile
 
 Reader = Callable[[ReturnedFile, "str | None"], ReadResult]
+T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_MEMORY_MB = 1024
@@ -102,6 +105,36 @@ def warm_up() -> None:
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
+
+
+def in_background(func: Callable[..., T], *args) -> Callable[[], T]:
+    """Start ``func(*args)`` in a process of its own; returns the function that waits for its value.
+
+    For work that can run beside the caller's on the second core (the Word report
+    while the master workbook is written).  The process forks from the readers'
+    server, so it starts in milliseconds with the modules in place.  ``func`` and
+    ``args`` must pickle; an exception ``func`` raises is raised again by the
+    waiting function.  A process that cannot start or dies without an answer is not
+    the work's fault: the waiting function then runs ``func(*args)`` in the caller.
+    """
+    executor = None
+    try:
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+        future = executor.submit(func, *args)
+    except (OSError, RuntimeError, BrokenProcessPool):
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+        return lambda: func(*args)
+
+    def result() -> T:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            return func(*args)
+        finally:
+            executor.shutdown()
+
+    return result
 
 
 class _Batch:

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from ..check import check_returns, markup_returns, markup_target_problem
 from ..model import CheckResult, Finding, Severity
+from ..pool import warm_up
 from ..units import number_ranges
 from ._common import (
     EXIT_BLOCKING,
@@ -52,6 +53,7 @@ def check(paths, catalog, fmt, password, assign, assignments_file, markup_dir) -
       wbtool check 回收材料/ --format csv > 问题清单.csv
       wbtool check 回收材料/ --assign "附件2(1).xlsx=市科技局" --markup 退回修改/
     """
+    warm_up()  # the readers' server boots while the catalogue is loaded
     catalogue, _ = load_catalogue(catalog)
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     if markup_dir is not None:

@@ -10,6 +10,7 @@ import click
 from ..findings import has_errors
 from ..merge import MergeRefused, merge as merge_returns
 from ..model import Finding, Severity
+from ..pool import warm_up
 from ..report import report_from_master
 from ._common import (
     EXIT_BLOCKING,
@@ -39,6 +40,7 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file) -> None:
     汇总表“附件2”工作表中的“定稿”栏可直接修改，改好后用 wbtool report 重新生成报告。
     有“错误”级问题时退出码为 1。
     """
+    warm_up()  # the readers' server boots while the catalogue is loaded
     catalogue, _ = load_catalogue(catalog)
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     try:
