@@ -56,12 +56,31 @@ def test_paragraph_indent_kept_line_breaks_kept():
     assert entry == "　　第一段：建成市级实训基地两个。\n第二段：新增订单班五个。"
 
 
-def test_identity_read_from_all_three_places():
+def test_identity_read_from_the_property_and_the_defined_name():
     form = read_fixture("filled-template.xlsx").form
-    assert sorted(identity.source for identity in form.identities) == ["name", "property", "sheet"]
+    # The hidden sheet is only the fallback: the property already says the same.
+    assert sorted(identity.source for identity in form.identities) == ["name", "property"]
     assert {(identity.unit, identity.batch, identity.catalogue) for identity in form.identities} == {
         (UNIT, "fixture-1", "wuxi-2022")
     }
+
+
+def without_custom_properties(data: bytes) -> bytes:
+    """The package without docProps/custom.xml, as a copy that lost its properties looks."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "docProps/custom.xml":
+                target.writestr(info, source.read(info))
+    return out.getvalue()
+
+
+def test_identity_falls_back_to_the_hidden_sheet_when_the_property_is_lost():
+    data = without_custom_properties((FIXTURES / "filled-template.xlsx").read_bytes())
+    form = read.read_file(ReturnedFile(origin=("回收", "附件2.xlsx"), data=data)).form
+    assert sorted(identity.source for identity in form.identities) == ["name", "sheet"]
+    assert {identity.unit for identity in form.identities} == {UNIT}
+    assert [row.no for row in form.rows] == TASKS  # the form is still the visible sheet
 
 
 def test_saved_time_and_application_come_from_the_package():
@@ -301,7 +320,11 @@ def test_ods_saved_by_libreoffice_keeps_entries_and_identity(tmp_path):
     result = read.read_file(ReturnedFile(origin=(ods.name,), path=str(ods)))
     assert result.role == "form" and result.form.kind == "ods"
     assert [row.entry for row in result.form.rows] == [row.entry for row in read_fixture("filled-template.xlsx").form.rows]
-    assert {"property", "sheet"} <= {identity.source for identity in result.form.identities}
+    assert "property" in {identity.source for identity in result.form.identities}
+    # With the property there the hidden sheet is not read, but it survives too.
+    grids = read_sheet.read_workbook(ods.read_bytes(), always=frozenset({identity.SHEET}))
+    marker = next(grid for grid in grids if grid.name == identity.SHEET)
+    assert identity.from_sheet_rows(marker.rows).unit == UNIT
     assert result.form.application.startswith("LibreOffice")
 
 
@@ -394,8 +417,8 @@ def test_custom_properties_that_declare_entities_are_refused_not_expanded(declar
 def test_custom_properties_with_a_comment_or_in_utf16_are_still_read():
     with_comment = _original_custom().replace("<property ", "<!-- saved by hand --><property ", 1).encode("utf-8")
     utf16 = _original_custom().encode("utf-16")
-    assert _property_sources(_with_custom_xml(with_comment)) == ["name", "property", "sheet"]
-    assert _property_sources(_with_custom_xml(utf16)) == ["name", "property", "sheet"]
+    assert _property_sources(_with_custom_xml(with_comment)) == ["name", "property"]
+    assert _property_sources(_with_custom_xml(utf16)) == ["name", "property"]
 
 
 def test_a_row_that_only_starts_like_the_header_keeps_its_text():

@@ -57,6 +57,8 @@ WORD_SUFFIXES = {".docx", ".docm", ".dotx", ".dotm"}
 OFFICE_SUFFIXES = SPREADSHEET_SUFFIXES | WORD_SUFFIXES  # a name that promises a form
 MACRO_SUFFIXES = {".xlsm", ".xltm", ".docm", ".dotm"}
 
+_MARKER_SHEET = frozenset({identity.SHEET})
+
 RESAVE = "请单位用 Excel 或 WPS 打开后“另存为” .xlsx 格式，再重新报送。"
 
 _NEEDS_QUOTES = re.compile(r"[\s!'\"()\-+,;&=<>^%$#@{}\[\]]")
@@ -332,7 +334,11 @@ def _read_spreadsheet(
             layouts.append(layout)
         return layout is not None
 
-    grids = read_sheet.read_workbook(data, always=frozenset({identity.SHEET}), until=is_form)
+    # The hidden identity sheet is the fallback for a package without the custom
+    # property (an .xls, a copy that lost it); where the property is there, reading
+    # the sheet too would cost a second sheet parse per file for the same facts.
+    has_property = identity.from_properties(meta.properties) is not None
+    grids = read_sheet.read_workbook(data, always=frozenset() if has_property else _MARKER_SHEET, until=is_form)
     marker = next((grid for grid in grids if grid.name == identity.SHEET), None)
     findings = _macro_findings(file, meta)
     if not layouts:
