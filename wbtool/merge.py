@@ -239,12 +239,13 @@ def merge(
     """
     # Imported here: the writers and the report import this module for its data
     # classes and need none of the check stage's readers.
+    from .pool import in_background, warm_up
+
+    warm_up()  # the readers' server boots while the writers are imported and the returns collected
     from .check import check_returns
     from .io import master_xlsx
-    from .pool import in_background, warm_up
     from .report import build_report, view_of, write_report
 
-    warm_up()  # the readers' server boots while the outputs are vetted and the returns collected
     out = Path(out_dir)
     targets = {key: out / name for key, name in output_names(catalogue).items()}
     refuse_unsafe_output(paths, out, targets.values())
