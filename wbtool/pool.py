@@ -19,6 +19,10 @@ each file, not the chunk.
 Small batches still go through the pool: a file that hangs native code cannot be
 stopped in-process, and the pool's start (a fraction of a second) is the price of
 that guarantee.
+
+The same fork server also starts ``in_background`` processes: work of our own (the
+Word report) that runs beside the caller's on the second core, without the readers'
+caps, since its input is not a returned file.
 """
 
 from __future__ import annotations
