@@ -22,7 +22,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from . import identity
 from .findings import finding
-from .io import crypto, ooxml_meta, read_docx, read_sheet
+from .io import crypto, ooxml_meta, read_sheet
 from .io.ooxml_meta import DocumentMeta
 from .io.read_sheet import Grid
 from .model import Form, FormRow, Identity, ReadResult, ReturnedFile
@@ -356,6 +356,10 @@ def _read_spreadsheet(
 
 
 def _read_word(file: ReturnedFile, data: bytes, meta: DocumentMeta) -> ReadResult:
+    # Imported on the first Word return only: python-docx is a fifth of the readers'
+    # start-up, and most batches are all workbooks.
+    from .io import read_docx
+
     grids = read_docx.read_tables(data)
     layout = find_form(grids)
     findings = _macro_findings(file, meta)
