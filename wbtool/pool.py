@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Sequence, TypeVar
 
-from .read import read_file, unreadable
 from .model import Progress, ReadResult, ReturnedFile
 
 Reader = Callable[[ReturnedFile, "str | None"], ReadResult]
@@ -65,15 +64,20 @@ def read_all(
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int = DEFAULT_MEMORY_MB,
     progress: Progress | None = None,
-    reader: Reader = read_file,
+    reader: Reader | None = None,
 ) -> list[ReadResult]:
     """Read every file, in the order given; one bad file never stops the batch.
 
     ``timeout`` (seconds) and ``memory_mb`` bound each file.  ``reader`` is the
     function a worker applies to a file; it must be importable by name (tests use it
-    to simulate files that hang or crash a parser).  ``progress(done, total)`` is
-    called once per file read.
+    to simulate files that hang or crash a parser); by default ``read.read_file``.
+    ``progress(done, total)`` is called once per file read.
     """
+    # The readers are imported here, not at the top: the ``wbtool`` command imports
+    # this module first thing to start the server, and needs the readers only now.
+    from .read import read_file
+
+    reader = reader or read_file
     files = list(files)
     if not files:
         return []
@@ -208,6 +212,8 @@ class _Batch:
         culprit = worker.jobs.popleft()
         self.pending.extendleft(reversed(worker.jobs))
         worker.jobs.clear()
+        from .read import unreadable
+
         self._finish(culprit, unreadable(self.files[culprit], reason))
 
     def _finish(self, index: int, result: ReadResult) -> None:
@@ -285,10 +291,10 @@ def _context():
     Forking the caller itself would copy whatever threads and locks it holds (the
     CLI's progress bar, a test runner), which is how forked children deadlock.
 
-    multiprocessing re-runs the caller's main script in every worker (for the
-    ``wbtool`` command that imports the whole CLI: about 0.15 s per worker).  The
-    server therefore also preloads the wbtool modules the caller has imported, so
-    that re-run finds them in place; the server starts once per process.
+    multiprocessing re-runs the caller's main script in every worker.  The
+    ``wbtool`` command's script imports only ``wbtool.__main__``, which is light on
+    purpose; for a script of the caller's own, the server also preloads the wbtool
+    modules imported so far, so that the re-run finds them in place.
     """
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
