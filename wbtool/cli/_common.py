@@ -35,6 +35,30 @@ def catalog_option(func):
     )(func)
 
 
+def return_options(func):
+    """The options of the commands that read returns (check, merge): passwords and who sent what."""
+    options = (
+        click.option("--password", metavar="密码", help="加密文件的打开密码（单位设了密码时用）。"),
+        click.option(
+            "--assign",
+            "assign",
+            multiple=True,
+            metavar="文件=单位",
+            help="人工指定某个文件的报送单位，可重复；文件可写文件名、完整来源或通配符，如 \"*科技局*=市科技局\"。",
+        ),
+        click.option(
+            "--assignments",
+            "assignments_file",
+            type=click.Path(exists=True, dir_okay=False),
+            metavar="文件",
+            help="批量指定报送单位的文件：YAML（文件: 单位）或每行“文件=单位”。",
+        ),
+    )
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def load_catalogue(name_or_path: str) -> tuple[Catalogue, list[Finding]]:
     """Load a catalogue or stop with exit code 2 and the findings that explain why."""
     catalogue, findings = catalogues.load(name_or_path)

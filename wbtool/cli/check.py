@@ -27,6 +27,7 @@ from ._common import (
     findings_table,
     load_catalogue,
     progress_bar,
+    return_options,
 )
 
 FORMATS = ("table", "json", "csv")
@@ -37,9 +38,7 @@ CSV_COLUMNS = ("code", "severity", "unit", "task", "file", "cell", "message", "t
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True), metavar="路径…")
 @catalog_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="输出格式：table 表格（给人看）、json、csv（给 Excel 或脚本）。")
-@click.option("--password", metavar="密码", help="加密文件的打开密码（单位设了密码时用）。")
-@click.option("--assign", "assign", multiple=True, metavar="文件=单位", help="人工指定某个文件的报送单位，可重复；文件可写文件名、完整来源或通配符，如 \"*科技局*=市科技局\"。")
-@click.option("--assignments", "assignments_file", type=click.Path(exists=True, dir_okay=False), metavar="文件", help="批量指定报送单位的文件：YAML（文件: 单位）或每行“文件=单位”。")
+@return_options
 @click.option("--markup", "markup_dir", type=click.Path(file_okay=False), metavar="文件夹", help="为有问题的单位生成“退回修改”工作簿（问题单元格标色并批注），存入该文件夹。")
 def check(paths, catalog, fmt, password, assign, assignments_file, markup_dir) -> None:
     """核查各单位交回的填报表：报送单位、任务对应、字数、漏填、错填。

@@ -23,6 +23,7 @@ from ._common import (
     load_catalogue,
     progress_bar,
     render_findings,
+    return_options,
 )
 
 
@@ -30,9 +31,7 @@ from ._common import (
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True), metavar="路径…")
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False), metavar="文件夹", help="输出文件夹（不能是回收材料所在的文件夹）：汇总表、Word 报告、问题清单写在这里。")
 @catalog_option
-@click.option("--password", metavar="密码", help="加密文件的打开密码（单位设了密码时用）。")
-@click.option("--assign", "assign", multiple=True, metavar="文件=单位", help="人工指定某个文件的报送单位，可重复；如 \"*科技局*=市科技局\"。")
-@click.option("--assignments", "assignments_file", type=click.Path(exists=True, dir_okay=False), metavar="文件", help="批量指定报送单位的文件：YAML（文件: 单位）或每行“文件=单位”。")
+@return_options
 def merge(paths, out_dir, catalog, password, assign, assignments_file) -> None:
     """汇总：核查各单位交回的文件，生成汇总表（xlsx）、Word 报告和问题清单。
 
