@@ -49,8 +49,20 @@ def test_csv_has_a_bom_for_excel_and_one_row_per_finding(tmp_path):
     assert result.exit_code == 0, "unit-missing is a warning: nothing blocks"
     assert result.stdout_bytes.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
-    assert rows and {row["code"] for row in rows} == {"unit-missing"}
-    assert "市科技局" not in {row["unit"] for row in rows}
+    assert rows and {row["代码"] for row in rows} == {"unit-missing"}
+    assert {row["级别"] for row in rows} == {"警告"}
+    assert "市科技局" not in {row["单位"] for row in rows}
+
+
+def test_csv_is_the_findings_csv_that_merge_writes(tmp_path):
+    # One CSV for the bureau, whichever command wrote it: the same columns, rows and bytes.
+    folder = returns_dir(tmp_path, "complete-return.xlsx", "over-limit-text.xlsx", "foreign-row-not-owner.xlsx")
+    checked = CliRunner().invoke(main, ["check", str(folder), "--format", "csv"])
+    merged = CliRunner().invoke(main, ["merge", str(folder), "--out", str(tmp_path / "汇总")])
+    assert checked.exit_code == merged.exit_code == 1
+    written = (tmp_path / "汇总" / "findings.csv").read_bytes()
+    assert {"over-limit", "not-owner"} <= {row["代码"] for row in csv.DictReader(io.StringIO(written.decode("utf-8-sig")))}
+    assert checked.stdout_bytes == written
 
 
 def test_table_summarises_units_and_collapses_unit_missing(tmp_path):

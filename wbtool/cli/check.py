@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections import Counter, defaultdict
@@ -13,7 +11,8 @@ import click
 from rich.table import Table
 
 from ..check import check_returns, markup_returns, markup_target_problem
-from ..model import CheckResult, Finding, Severity
+from ..merge import findings_csv
+from ..model import CheckResult, Severity
 from ..pool import warm_up
 from ..units import number_ranges
 from ._common import (
@@ -31,13 +30,12 @@ from ._common import (
 )
 
 FORMATS = ("table", "json", "csv")
-CSV_COLUMNS = ("code", "severity", "unit", "task", "file", "cell", "message", "text")
 
 
 @click.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True), metavar="路径…")
 @catalog_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="输出格式：table 表格（给人看）、json、csv（给 Excel 或脚本）。")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="输出格式：table 表格（给人看）；csv 与 wbtool merge 输出的 findings.csv 同格式（Excel 可直接打开）；json 给其他程序。")
 @return_options
 @click.option("--markup", "markup_dir", type=click.Path(file_okay=False), metavar="文件夹", help="为有问题的单位生成“退回修改”工作簿（问题单元格标色并批注），存入该文件夹。")
 def check(paths, catalog, fmt, password, assign, assignments_file, markup_dir) -> None:
@@ -64,7 +62,7 @@ def check(paths, catalog, fmt, password, assign, assignments_file, markup_dir) -
     if fmt == "json":
         click.echo(json.dumps([f.as_dict() for f in result.findings], ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        sys.stdout.buffer.write(findings_csv(result.findings).encode("utf-8-sig"))
+        sys.stdout.buffer.write(findings_csv(result.findings))
     else:
         _render_table(result)
 
@@ -79,15 +77,6 @@ def _refuse_markup_inside_inputs(out_dir: Path, paths) -> None:
     if problem:
         err_console.print(f"[red]--markup：{problem}[/]")
         sys.exit(EXIT_CANNOT_RUN)
-
-
-def findings_csv(findings: list[Finding]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for f in findings:
-        writer.writerow({key: ("" if value is None else value) for key, value in f.as_dict().items()})
-    return buffer.getvalue()
 
 
 def summary_rows(result: CheckResult) -> list[tuple[str, str, int, int, int, int]]:
