@@ -6,14 +6,39 @@ result.  One module per command (or pair of commands) keeps them independent.
 
 from __future__ import annotations
 
+import gettext
+import os
+from pathlib import Path
+
 import click
 
 from .. import __version__
+from ._common import OPTIONS_METAVAR, SUBCOMMAND_METAVAR
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "wbtool"
 
 
-@click.group(context_settings=CONTEXT)
+def speak_chinese() -> None:
+    """Click's own words (usage lines, --help, errors in the arguments) in Chinese too.
+
+    Click marks them for gettext and leaves their translation to the application:
+    the catalogue is locale/zh_CN/LC_MESSAGES/wbtool.po.  LANGUAGE chooses it
+    whatever the system's locale (a Chinese Windows sets none): the command speaks
+    Chinese only.  Done on import, before the commands are declared, because Click
+    translates some words (a path's kind, --version's help) when an option is made.
+    Only the command imports this package; the library leaves gettext alone.
+    """
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = "zh_CN"
+
+
+speak_chinese()
+
+
+@click.group(context_settings=CONTEXT, options_metavar=OPTIONS_METAVAR, subcommand_metavar=SUBCOMMAND_METAVAR)
 @click.version_option(__version__, "-V", "--version", message="wbtool %(version)s")
 def main() -> None:
     """wbtool：任务完成情况填报的“生成—回收—核查—汇总—报告”一条龙工具，全程离线。

@@ -13,6 +13,10 @@ from .. import catalogue as catalogues
 from ..check import load_assignments, parse_assignments
 from ..model import Catalogue, Finding, Severity
 
+# Click's usage line says [OPTIONS] and COMMAND [ARGS]... unless told otherwise.
+OPTIONS_METAVAR = "[选项]"
+SUBCOMMAND_METAVAR = "命令 [参数]…"
+
 EXIT_OK = 0
 EXIT_BLOCKING = 1
 EXIT_CANNOT_RUN = 2

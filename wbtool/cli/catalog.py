@@ -17,6 +17,8 @@ from ..units import UnitLoad, number_ranges, unit_loads
 from ._common import (
     EXIT_BLOCKING,
     EXIT_OK,
+    OPTIONS_METAVAR,
+    SUBCOMMAND_METAVAR,
     catalog_option,
     console,
     err_console,
@@ -28,12 +30,12 @@ FORMATS = ("table", "csv", "json")
 UNIT_COLUMNS = ("单位", "类别", "牵头任务数", "参与任务数", "任务序号")
 
 
-@click.group()
+@click.group(options_metavar=OPTIONS_METAVAR, subcommand_metavar=SUBCOMMAND_METAVAR)
 def catalog() -> None:
     """任务清单（附件2）：检查清单文件、列出内置清单。"""
 
 
-@catalog.command("check")
+@catalog.command("check", options_metavar=OPTIONS_METAVAR)
 @click.argument("name_or_path", required=False, default=catalogues.DEFAULT, metavar="[名称|路径]")
 def check(name_or_path: str) -> None:
     """检查任务清单：责任单位能否对上单位名录、序号是否重复、内容是否为空等。
@@ -72,7 +74,7 @@ def _summary(catalogue: Catalogue) -> Table:
     return table
 
 
-@catalog.command("list")
+@catalog.command("list", options_metavar=OPTIONS_METAVAR)
 def list_() -> None:
     """列出随程序提供的内置任务清单。"""
     table = Table(header_style="bold")
@@ -92,7 +94,7 @@ def list_() -> None:
 # ---------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(options_metavar=OPTIONS_METAVAR)
 @catalog_option
 @click.option(
     "--format",

@@ -19,6 +19,7 @@ from ._common import (
     EXIT_BLOCKING,
     EXIT_CANNOT_RUN,
     EXIT_OK,
+    OPTIONS_METAVAR,
     assignments_from_options,
     catalog_option,
     console,
@@ -32,7 +33,7 @@ from ._common import (
 FORMATS = ("table", "json", "csv")
 
 
-@click.command("check")
+@click.command("check", options_metavar=OPTIONS_METAVAR)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True), metavar="路径…")
 @catalog_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="输出格式：table 表格（给人看）；csv 与 wbtool merge 输出的 findings.csv 同格式（Excel 可直接打开）；json 给其他程序。")

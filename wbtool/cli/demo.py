@@ -10,12 +10,12 @@ from rich.table import Table
 
 from ..demo import DemoRefused, DemoResult, run_demo
 from ..findings import CODES
-from ._common import EXIT_CANNOT_RUN, EXIT_OK, SEVERITY_STYLE, console, err_console, progress_bar, render_findings
+from ._common import EXIT_CANNOT_RUN, EXIT_OK, OPTIONS_METAVAR, SEVERITY_STYLE, console, err_console, progress_bar, render_findings
 
 DEFAULT_OUT = "wbtool-演示"
 
 
-@click.command("demo")
+@click.command("demo", options_metavar=OPTIONS_METAVAR)
 @click.option(
     "--out",
     "-o",

@@ -14,6 +14,7 @@ from ._common import (
     EXIT_BLOCKING,
     EXIT_CANNOT_RUN,
     EXIT_OK,
+    OPTIONS_METAVAR,
     catalog_option,
     console,
     err_console,
@@ -32,7 +33,7 @@ def _batch(ctx, param, value: str | None) -> str | None:
     return value
 
 
-@click.command("generate")
+@click.command("generate", options_metavar=OPTIONS_METAVAR)
 @catalog_option
 @click.option("--unit", "-u", "units", multiple=True, metavar="单位", help="只为这些单位生成（全称、简称或单位组名，可重复）；默认所有有任务的单位。")
 @click.option("--batch", "-b", callback=_batch, metavar="批次号", help="批次号，写入每份填报表，回收时据此识别；默认用当前时间，如 20261122-1530。")

@@ -16,6 +16,7 @@ from ._common import (
     EXIT_BLOCKING,
     EXIT_CANNOT_RUN,
     EXIT_OK,
+    OPTIONS_METAVAR,
     assignments_from_options,
     catalog_option,
     console,
@@ -27,7 +28,7 @@ from ._common import (
 )
 
 
-@click.command("merge")
+@click.command("merge", options_metavar=OPTIONS_METAVAR)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True), metavar="路径…")
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False), metavar="文件夹", help="输出文件夹（不能是回收材料所在的文件夹）：汇总表、Word 报告、问题清单写在这里。")
 @catalog_option
@@ -63,7 +64,7 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file) -> None:
     sys.exit(EXIT_BLOCKING if result.has_errors else EXIT_OK)
 
 
-@click.command("report")
+@click.command("report", options_metavar=OPTIONS_METAVAR)
 @click.argument("master", type=click.Path(exists=True, dir_okay=False), metavar="汇总表.xlsx")
 @click.option("--out", "-o", "out_path", required=True, type=click.Path(dir_okay=False), metavar="报告.docx", help="要生成的 Word 报告文件。")
 @catalog_option

@@ -1,0 +1,98 @@
+"""The command speaks Chinese throughout, Click's own words included."""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wbtool.cli import DOMAIN, LOCALE_DIR, main
+
+CATALOGUE = LOCALE_DIR / "zh_CN" / "LC_MESSAGES"
+# What Click says when nobody translates it.
+ENGLISH = ("Usage:", "Options", "Commands", "Show this message", "Show the version", "Error:", "[default", "does not exist", "Missing option", "No such", "Try '")
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), prog_name="wbtool")
+
+
+def assert_chinese(text: str) -> None:
+    leftovers = [phrase for phrase in ENGLISH if phrase in text]
+    assert not leftovers, f"untranslated: {leftovers}\n{text}"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["merge", "--help"], ["catalog", "check", "--help"]])
+def test_help_is_in_chinese(args):
+    result = invoke(*args)
+    assert result.exit_code == 0
+    assert_chinese(result.output)
+    assert result.output.startswith("用法: wbtool")
+    assert "[选项]" in result.output and "显示本帮助并退出。" in result.output
+
+
+def test_defaults_are_shown_in_chinese():
+    assert "[默认：table]" in invoke("check", "--help").output
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["check", "不存在的文件夹"], "路径 '不存在的文件夹' 不存在"),
+        (["merge", "."], "缺少选项 '--out'"),
+        (["check", ".", "--formt", "csv"], "没有 '--formt' 这个选项。 是否想用 '--format'？"),
+        (["check", ".", "--format", "xml"], "'xml' 不是可选的值，可选：'table', 'json', 'csv'"),
+        (["chek"], "没有 'chek' 这个命令。 是否想用 'check'？"),
+    ],
+)
+def test_mistakes_in_the_command_line_are_explained_in_chinese(args, said):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert_chinese(result.output)
+    assert "错误：" in result.output and said in result.output
+    assert "查看帮助：wbtool" in result.output
+
+
+def test_the_compiled_catalogue_is_the_source_compiled():
+    """wbtool.mo is what `pybabel compile` makes of wbtool.po: a translation edited
+    in the .po and not compiled would silently not show."""
+    pofile = pytest.importorskip("babel.messages.pofile")
+    with open(CATALOGUE / f"{DOMAIN}.po", "rb") as source:
+        catalogue = pofile.read_po(source)
+    with open(CATALOGUE / f"{DOMAIN}.mo", "rb") as compiled:
+        shipped = gettext.GNUTranslations(compiled)
+    messages = [message for message in catalogue if message.id]
+    assert len(messages) > 40
+    for message in messages:
+        if isinstance(message.id, tuple):
+            singular, plural = message.id
+            assert shipped.ngettext(singular, plural, 1) == message.string[0], "run: pybabel compile -d wbtool/cli/locale -D wbtool -l zh_CN"
+            assert shipped.ngettext(singular, plural, 2) == message.string[1], "run: pybabel compile -d wbtool/cli/locale -D wbtool -l zh_CN"
+        else:
+            assert shipped.gettext(message.id) == message.string, "run: pybabel compile -d wbtool/cli/locale -D wbtool -l zh_CN"
+
+
+def test_every_translation_keeps_click_s_placeholders():
+    pofile = pytest.importorskip("babel.messages.pofile")
+    import string
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    with open(CATALOGUE / f"{DOMAIN}.po", "rb") as source:
+        catalogue = pofile.read_po(source)
+    for message in catalogue:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for original, translated in zip(ids, strings):
+            # A translation may leave a placeholder out (Chinese needs no "integer"), never invent one.
+            assert fields(translated) <= fields(original), (original, translated)
+
+
+def test_the_catalogue_is_installed_with_the_package():
+    setup = (Path(__file__).resolve().parents[1] / "setup.cfg").read_text(encoding="utf-8")
+    assert "wbtool.cli = locale/*/LC_MESSAGES/*.mo" in setup
