@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import string
 from pathlib import Path
 
 import pytest
@@ -55,40 +56,45 @@ def test_mistakes_in_the_command_line_are_explained_in_chinese(args, said):
     assert "查看帮助：wbtool" in result.output
 
 
+REBUILD = "run: pybabel compile -d wbtool/cli/locale -D wbtool -l zh_CN"
+
+
+def source_messages() -> list:
+    """The translated messages of wbtool.po, as Babel reads them (the header left out)."""
+    pofile = pytest.importorskip("babel.messages.pofile")
+    with open(CATALOGUE / f"{DOMAIN}.po", "rb") as source:
+        return [message for message in pofile.read_po(source) if message.id]
+
+
+def forms(message) -> list[tuple[str, str]]:
+    """(original, translation) for each form of a message: one, or singular and plural."""
+    if isinstance(message.id, tuple):
+        return list(zip(message.id, message.string))
+    return [(message.id, message.string)]
+
+
 def test_the_compiled_catalogue_is_the_source_compiled():
     """wbtool.mo is what `pybabel compile` makes of wbtool.po: a translation edited
     in the .po and not compiled would silently not show."""
-    pofile = pytest.importorskip("babel.messages.pofile")
-    with open(CATALOGUE / f"{DOMAIN}.po", "rb") as source:
-        catalogue = pofile.read_po(source)
+    messages = source_messages()
     with open(CATALOGUE / f"{DOMAIN}.mo", "rb") as compiled:
         shipped = gettext.GNUTranslations(compiled)
-    messages = [message for message in catalogue if message.id]
     assert len(messages) > 40
     for message in messages:
         if isinstance(message.id, tuple):
             singular, plural = message.id
-            assert shipped.ngettext(singular, plural, 1) == message.string[0], "run: pybabel compile -d wbtool/cli/locale -D wbtool -l zh_CN"
-            assert shipped.ngettext(singular, plural, 2) == message.string[1], "run: pybabel compile -d wbtool/cli/locale -D wbtool -l zh_CN"
+            assert shipped.ngettext(singular, plural, 1) == message.string[0], REBUILD
+            assert shipped.ngettext(singular, plural, 2) == message.string[1], REBUILD
         else:
-            assert shipped.gettext(message.id) == message.string, "run: pybabel compile -d wbtool/cli/locale -D wbtool -l zh_CN"
+            assert shipped.gettext(message.id) == message.string, REBUILD
 
 
 def test_every_translation_keeps_click_s_placeholders():
-    pofile = pytest.importorskip("babel.messages.pofile")
-    import string
-
     def fields(text: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
-    with open(CATALOGUE / f"{DOMAIN}.po", "rb") as source:
-        catalogue = pofile.read_po(source)
-    for message in catalogue:
-        if not message.id:
-            continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for original, translated in zip(ids, strings):
+    for message in source_messages():
+        for original, translated in forms(message):
             # A translation may leave a placeholder out (Chinese needs no "integer"), never invent one.
             assert fields(translated) <= fields(original), (original, translated)
 
