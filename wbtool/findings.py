@@ -30,6 +30,14 @@ CODES: dict[str, Code] = {
     "catalog-duplicate-task": Code(E, "任务序号重复", "两项任务使用了同一个序号。"),
     "catalog-empty-text": Code(E, "任务内容为空", "某项任务没有任务内容或没有责任单位。"),
     "catalog-unit-unused": Code(I, "名录单位无任务", "名录中的单位在清单里没有任何任务，不会收到填报表。"),
+    # --- importing a catalogue from the official document -------------------
+    "import-no-table": Code(E, "未找到任务表", "导入的文件中没有含“主要任务”“责任单位”表头的表格。"),
+    "import-unit-kind": Code(I, "单位类别为推断", "导入时按名称推断了单位类别（职业院校 / 其他），请核对。"),
+    "import-unit-alias": Code(I, "别名为推断", "导入时把表中的简称推断为某单位的别名，请核对。"),
+    "import-group-members": Code(I, "单位组成员为推断", "导入时推断了单位组（如“各相关院校”）包含哪些单位，请核对。"),
+    "import-section-joined": Code(I, "工程名称已拼合", "工程名称在表中分在几行或几页，导入时拼合为一个，请核对。"),
+    "import-task-numbered": Code(I, "序号为推断", "任务没有序号，导入时按顺序编号，请核对。"),
+    "import-notice-missing": Code(I, "通知要素未找到", "导入时未找到标题、字数上限、截止时间、联系人等通知要素或附件1名单，需手工补全。"),
     # --- reading returned files ---------------------------------------------
     "file-unreadable": Code(E, "文件无法读取", "文件损坏、格式不支持，或读取超时、占用内存过多。"),
     "file-encrypted": Code(E, "文件已加密", "文件设置了打开密码，需提供密码或请单位去掉密码后重发。"),

@@ -88,8 +88,12 @@ def find_form(grids: Sequence[Grid]) -> Layout | None:
     return None
 
 
-def header_columns(row: Sequence[str | None]) -> dict[str, int] | None:
-    """Role → column index if this row is a form header, else None.  Roles map by text, not position."""
+def header_columns(row: Sequence[str | None], required: Sequence[str] = REQUIRED_ROLES) -> dict[str, int] | None:
+    """Role → column index if this row is a header with the ``required`` roles, else None.
+
+    Roles map by text, not position.  A returned form needs 主要任务 and 完成情况; an
+    official task list may have no 完成情况 column (the Jiangyin list has 完成年限).
+    """
     columns: dict[str, int] = {}
     for index, cell in enumerate(row):
         # Most cells are task texts and entries: one look at the first character rules them out.
@@ -100,7 +104,7 @@ def header_columns(row: Sequence[str | None]) -> dict[str, int] | None:
             if role not in columns and label.startswith(labels):
                 columns[role] = index
                 break
-    return columns if all(role in columns for role in REQUIRED_ROLES) else None
+    return columns if all(role in columns for role in required) else None
 
 
 def form_rows(layout: Layout, cell_name) -> tuple[FormRow, ...]:

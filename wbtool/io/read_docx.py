@@ -88,3 +88,8 @@ def _as_plain_docx(data: bytes) -> bytes:
             for item in package.infolist():
                 plain.writestr(item, types if item.filename == _CONTENT_TYPES else package.read(item))
     return out.getvalue()
+
+
+def as_plain_docx(data: bytes) -> bytes:
+    """The package as python-docx can open it (macro-enabled documents and templates included)."""
+    return _as_plain_docx(data)

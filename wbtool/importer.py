@@ -1,0 +1,619 @@
+"""Reading an official notice's tables and text as a catalogue draft (no file format known here).
+
+The input is what ``io.import_docs`` gives: body paragraphs and tables as rows of
+cell texts with their merged areas.  Official task tables arrive in many shapes —
+工程 cells merged over their tasks, or typed into one row, or broken into fragments
+over rows and pages; the header repeated on every page; numbers inside the task
+text (``1. ``, ``1．``, ``（1）``); names broken by line wrap — and all of them must
+give the same catalogue.
+
+Texts are kept as the document has them, minus the white space a line wrap or a
+PDF extraction put in.  Whatever the import has to guess (a unit's kind, an alias,
+a group's members, a 工程 title pieced together, a missing notice fact) becomes a
+note on the draft, which the YAML writer turns into a comment, and an 提示 finding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
+
+from .findings import finding
+from .model import MEMBER, OTHER, SCHOOL, Finding, Group
+from .owners import Registry, squeeze
+from .read import HEADER_SEARCH_ROWS, header_columns
+
+TASK_TABLE_ROLES = ("task", "owners")
+DEFAULT_LIMIT = 300
+NOTICE_FIELDS = ("title", "issuer", "period", "deadline", "contact", "phone", "email", "how_to_return")
+NOTICE_LABELS = {
+    "title": "通知标题",
+    "issuer": "发文机关",
+    "period": "总结周期",
+    "deadline": "报送截止时间",
+    "contact": "联系人",
+    "phone": "联系电话",
+    "email": "邮箱",
+    "how_to_return": "报送方式",
+}
+
+# Name endings of vocational schools (职业院校).  A 学院 alone is not one: 无锡学院
+# and 无锡太湖学院 are universities.
+SCHOOL_ENDINGS = (
+    "职业技术学院", "职业学院", "职业技术学校", "职业学校", "职业中学", "职业高级中学",
+    "中等专业学校", "中专校", "中专", "技工学校", "技工院校", "技师学院", "技校",
+    "运动学校", "卫生学校", "艺术学校", "职教中心", "职业教育中心",
+)  # fmt: skip
+# Collective owners the bureau's tables use: name → (kinds, per_task).
+KNOWN_GROUPS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "各职业学校、技工院校": ((SCHOOL,), False),
+    "各职业院校、技工院校": ((SCHOOL,), False),
+    "各职业院校": ((SCHOOL,), False),
+    "各职业学校": ((SCHOOL,), False),
+    "各技工院校": ((SCHOOL,), False),
+    "各相关院校": ((), True),
+    "各相关学校": ((), True),
+    "各有关院校": ((), True),
+}
+# Words that introduce a school named in a task's text (推动……、支持……).
+_LEAD_VERBS = ("推动", "支持", "推进", "鼓励", "依托", "加快", "建设", "创建", "办好", "引导", "指导", "由")
+
+_SECTION_MARK = re.compile(r"^(?:[（(]\s*[一二三四五六七八九十]+\s*[）)]|[一二三四五六七八九十]+\s*、)")
+_TASK_NUMBER = re.compile(r"^\s*(?:(\d+)\s*[.．、]|[（(]\s*(\d+)\s*[）)])\s*")
+_LIMIT = re.compile(r"(\d+)\s*字")
+_LIST_SEPARATORS = re.compile(r"[、，,；;]")
+# 等 ends a list (……等易地新建) but is part of 高等 / 中等 in a school's name.
+_SCHOOL_SPLIT = re.compile(r"[、，。；：,;:“”‘’\"《》〈〉（）()\s]|(?<![高中初])等")
+_DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+_ATTACHMENT_HEADING = re.compile(r"^附件(\d*)$")
+_WHITESPACE = re.compile(r"\s+")
+_FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "!": "！", "?": "？"})
+
+
+class Table(Protocol):
+    """A table as plain data: rows of cell texts, and merged areas (top, left, bottom, right) whose top-left cell holds the text."""
+
+    rows: Sequence[Sequence[str | None]]
+    merges: Sequence[tuple[int, int, int, int]]
+
+
+class Document(Protocol):
+    name: str
+    paragraphs: Sequence[str]
+    tables: Sequence[Table]
+
+
+@dataclass
+class DraftUnit:
+    name: str
+    kind: str
+    aliases: list[str] = field(default_factory=list)
+    note: str = ""  # why it is here / what was guessed (a YAML comment)
+
+
+@dataclass
+class DraftGroup:
+    name: str
+    kinds: tuple[str, ...] = ()
+    per_task: bool = False
+    note: str = ""
+
+
+@dataclass
+class DraftTask:
+    number: int
+    text: str
+    owners: str
+    deadline: str | None = None
+    group_members: dict[str, list[str]] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class DraftSection:
+    title: str
+    tasks: list[DraftTask] = field(default_factory=list)
+    pieces: int = 1  # how many cells its title was pieced together from
+
+
+@dataclass
+class Draft:
+    """A catalogue as the import read it, with the notes the YAML writer turns into comments."""
+
+    title: str
+    attachment: str
+    limit: int
+    sections: list[DraftSection]
+    units: list[DraftUnit]
+    groups: list[DraftGroup]
+    notice: dict[str, str]
+    sources: list[str]
+    notes: dict[str, str] = field(default_factory=dict)  # top-level key → comment
+
+    @property
+    def has_deadlines(self) -> bool:
+        return any(task.deadline for section in self.sections for task in section.tasks)
+
+
+class NoTaskTable(ValueError):
+    """None of the documents holds a table with 主要任务 and 责任单位 columns."""
+
+
+# ---------------------------------------------------------------------------
+# Text clean-up.
+# ---------------------------------------------------------------------------
+
+
+def unwrap(text: str | None) -> str:
+    """``text`` without the white space line wrap put in; a space between two Latin letters or digits stays."""
+
+    def keep(match: re.Match[str]) -> str:
+        before = match.string[match.start() - 1] if match.start() else ""
+        after = match.string[match.end()] if match.end() < len(match.string) else ""
+        return " " if before.isascii() and before.isalnum() and after.isascii() and after.isalnum() else ""
+
+    return _WHITESPACE.sub(keep, (text or "").strip())
+
+
+def section_title(text: str) -> str:
+    """A 工程 title with full-width punctuation and no white space: (四) 全面提质增效, … → （四）全面提质增效，…"""
+    return squeeze(text).translate(_FULL_WIDTH)
+
+
+def split_number(text: str) -> tuple[int | None, str]:
+    """``(number, text)`` for a task text that starts with its number (1. / 1． / 1、 / （1）)."""
+    match = _TASK_NUMBER.match(text)
+    if not match:
+        return None, text
+    return int(match.group(1) or match.group(2)), text[match.end() :]
+
+
+def unit_kind(name: str) -> str:
+    return SCHOOL if name.endswith(SCHOOL_ENDINGS) else OTHER
+
+
+# ---------------------------------------------------------------------------
+# The task table.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    section: str | None  # text of a 工程 cell that starts here (None when covered or empty)
+    task: str | None
+    owners: str | None
+    deadline: str | None
+    no: str | None
+
+
+def task_rows(documents: Sequence[Document]) -> tuple[list[_Row], dict[str, str]]:
+    """Every data row of every task table, in document order, and the header's label per role.
+
+    A table after a PDF-to-Word conversion is one per page, each with the header
+    again; a table without a header that follows a task table with as many
+    columns continues it.
+    """
+    rows: list[_Row] = []
+    labels: dict[str, str] = {}
+    for document in documents:
+        columns: dict[str, int] | None = None
+        width = -1
+        for table in document.tables:
+            start, found = _header(table)
+            if found is not None:
+                columns, width = found, _width(table)
+                labels = labels or {role: squeeze(table.rows[start][index] or "") for role, index in found.items()}
+            elif columns is None or _width(table) != width:
+                columns = None
+                continue
+            rows.extend(_data_rows(table, start + 1, columns))
+    if not labels:
+        raise NoTaskTable()
+    return rows, labels
+
+
+def _header(table: Table) -> tuple[int, dict[str, int] | None]:
+    for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
+        columns = header_columns(row, TASK_TABLE_ROLES)
+        if columns is not None:
+            return index, columns
+    return -1, None
+
+
+def _width(table: Table) -> int:
+    return max((len(row) for row in table.rows), default=0)
+
+
+def _data_rows(table: Table, first: int, columns: dict[str, int]) -> list[_Row]:
+    covered: dict[tuple[int, int], tuple[int, int]] = {}
+    for top, left, bottom, right in table.merges:
+        for r in range(top, bottom + 1):
+            for c in range(left, right + 1):
+                if (r, c) != (top, left):
+                    covered[(r, c)] = (top, left)
+
+    def cell(r: int, role: str, inherit: bool) -> str | None:
+        c = columns.get(role)
+        if c is None:
+            return None
+        origin = covered.get((r, c))
+        if origin is not None:
+            # A merged 责任单位 or 完成年限 holds for every task it spans; a merged 工程 cell starts once.
+            r, c = origin if inherit else (None, None)
+            if r is None:
+                return None
+        row = table.rows[r]
+        return (row[c] if c < len(row) else None) or None
+
+    rows = []
+    for r in range(first, len(table.rows)):
+        if header_columns(table.rows[r], ("task",)) is not None:
+            continue  # the header repeated on a new page
+        section = cell(r, "section", False)
+        task = cell(r, "task", False)
+        if task is None and section is None:
+            section = _title_row(table.rows[r])
+        rows.append(_Row(section, task, cell(r, "owners", True), cell(r, "deadline", True), cell(r, "no", False)))
+    return rows
+
+
+def _title_row(row: Sequence[str | None]) -> str | None:
+    """A 工程 title written across the table in a row of its own."""
+    texts = [text for text in row if text and text.strip()]
+    return texts[0] if len(texts) == 1 and _SECTION_MARK.match(texts[0].strip()) else None
+
+
+def build_sections(rows: Sequence[_Row]) -> tuple[list[DraftSection], list[Finding]]:
+    """工程 and their tasks.  Once any 工程 cell starts with （一）-style numbering, an
+    unnumbered 工程 cell is a fragment of the current title (a title broken over rows
+    or pages); without numbering, every 工程 cell starts a new 工程."""
+    numbered = any(row.section and _SECTION_MARK.match(row.section.strip()) for row in rows)
+    sections: list[DraftSection] = []
+    fragments: list[list[str]] = []
+    findings: list[Finding] = []
+    last_number = 0
+    for row in rows:
+        if row.section and row.section.strip():
+            if sections and numbered and not _SECTION_MARK.match(row.section.strip()):
+                fragments[-1].append(row.section)
+            else:
+                sections.append(DraftSection(title=""))
+                fragments.append([row.section])
+        if not row.task or not unwrap(row.task):
+            continue
+        if not sections:
+            sections.append(DraftSection(title=""))
+            fragments.append([])
+        task, note = _task(row, last_number)
+        if note:
+            findings.append(finding("import-task-numbered", note, task=task.number))
+        last_number = task.number
+        sections[-1].tasks.append(task)
+    for section, pieces in zip(sections, fragments):
+        section.title = section_title("".join(pieces)) or "主要任务"
+        section.pieces = len(pieces)
+        if len(pieces) > 1:
+            findings.append(
+                finding(
+                    "import-section-joined",
+                    f"工程名称“{section.title}”在表中分在 {len(pieces)} 处（跨行或跨页），已拼合为一个，请核对。",
+                )
+            )
+    return [section for section in sections if section.tasks], findings
+
+
+def _task(row: _Row, last_number: int) -> tuple[DraftTask, str]:
+    text = unwrap(row.task)
+    number, text = split_number(text)
+    note = ""
+    if row.no and unwrap(row.no).isdigit():
+        number = int(unwrap(row.no))
+    if number is None:
+        number = last_number + 1
+        note = f"任务“{text[:20]}……”没有序号，按顺序编为 {number}，请核对。"
+    deadline = unwrap(row.deadline) or None
+    task = DraftTask(number=number, text=unwrap(text), owners=unwrap(row.owners), deadline=deadline)
+    if note:
+        task.note = "序号为导入时按顺序编排"
+    return task, note
+
+
+# ---------------------------------------------------------------------------
+# Units and groups.
+# ---------------------------------------------------------------------------
+
+
+def member_units(paragraphs: Sequence[str]) -> list[str]:
+    """The unit list of 附件1 (成员单位), in the document's order."""
+    names: list[str] = []
+    inside = False
+    for paragraph in paragraphs:
+        text = unwrap(paragraph)
+        heading = _ATTACHMENT_HEADING.match(squeeze(text))
+        if heading:
+            inside = heading.group(1) == "1"
+            continue
+        if not inside or not text:
+            continue
+        if _LIST_SEPARATORS.search(text):
+            names.extend(squeeze(piece) for piece in _LIST_SEPARATORS.split(text) if squeeze(piece))
+        elif not text.endswith(("名单", "名录", "清单")):
+            names.append(squeeze(text))
+    return list(dict.fromkeys(names))
+
+
+class _Units:
+    """The unit registry the import builds: members first, then every owner the table names."""
+
+    def __init__(self, members: Sequence[str]):
+        self.units: dict[str, DraftUnit] = {
+            name: DraftUnit(name, MEMBER, note="附件1 成员单位") for name in members
+        }
+        self.findings: list[Finding] = []
+
+    def lookup(self, name: str) -> DraftUnit | None:
+        if name in self.units:
+            return self.units[name]
+        return next((unit for unit in self.units.values() if name in unit.aliases), None)
+
+    def add_owner_names(self, names: Sequence[str]) -> None:
+        """Owners the table names that are not members, in order of appearance; a short
+        spelling contained in exactly one other name (太湖学院 in 无锡太湖学院) becomes its alias."""
+        new = [name for name in dict.fromkeys(names) if self.lookup(name) is None]
+        everyone = [*self.units, *new]
+        aliases = {}
+        for name in new:
+            holders = [other for other in everyone if other != name and name in other]
+            if len(name) >= 2 and len(holders) == 1:
+                aliases[name] = holders[0]
+        for name in new:
+            if name not in aliases:
+                self.add(name, "表中责任单位")
+        for alias, holder in aliases.items():
+            unit = self.lookup(holder)
+            if unit is None:  # its holder was itself taken for an alias: keep both as written
+                self.add(alias, "表中责任单位")
+                continue
+            unit.aliases.append(alias)
+            message = f"表中的“{alias}”推断为“{unit.name}”的简称，已登记为别名，请核对。"
+            self.findings.append(finding("import-unit-alias", message, unit=unit.name))
+
+    def add(self, name: str, where: str) -> DraftUnit:
+        kind = unit_kind(name)
+        reason = "名称像职业院校" if kind == SCHOOL else "名称不像职业院校"
+        unit = self.units[name] = DraftUnit(name, kind, note=f"{where}；类别“{kind}”为推断（{reason}）")
+        self.findings.append(
+            finding("import-unit-kind", f"“{name}”不在附件1名单中，类别推断为“{kind}”（{reason}），请核对。", unit=name)
+        )
+        return unit
+
+
+def build_units(
+    members: Sequence[str], sections: Sequence[DraftSection]
+) -> tuple[list[DraftUnit], list[DraftGroup], list[Finding]]:
+    """The unit registry and groups from 附件1 and the 责任单位 of every task.
+
+    Groups a task's owners name are recognised by their usual spellings; a per-task
+    group (各相关院校) gets the schools the task's own text names.
+    """
+    tasks = [task for section in sections for task in section.tasks]
+    groups = _groups_named(task.owners for task in tasks)
+    splitter = Registry((), [Group(group.name, group.kinds, per_task=group.per_task) for group in groups])
+    registry = _Units(members)
+    owner_names = [token.text for task in tasks for token in splitter.parse(task.owners) if not token.group]
+    registry.add_owner_names(owner_names)
+    guesses: list[Finding] = []
+    for task in tasks:
+        for group in groups:
+            if group.per_task and group.name in squeeze(task.owners):
+                named = _schools_named(task.text, registry)
+                task.group_members[group.name] = named
+                task.note = f"“{group.name}”推断为任务内容点名的院校"
+                guesses.append(
+                    finding(
+                        "import-group-members",
+                        f"任务 {task.number} 的“{group.name}”推断为任务内容点名的 {len(named)} 所院校："
+                        f"{'、'.join(named) or '（未找到）'}，请核对。",
+                        task=task.number,
+                    )
+                )
+    for group in groups:
+        if group.kinds:
+            schools = [unit.name for unit in registry.units.values() if unit.kind in group.kinds]
+            guesses.append(
+                finding(
+                    "import-group-members",
+                    f"“{group.name}”推断为名录中所有{'、'.join(group.kinds)}（目前 {len(schools)} 所），请核对名录中的院校是否齐全。",
+                )
+            )
+    # Unit findings last: naming schools in a task's text may have added units.
+    return list(registry.units.values()), groups, registry.findings + guesses
+
+
+def _groups_named(owner_texts) -> list[DraftGroup]:
+    found: dict[str, DraftGroup] = {}
+    for text in owner_texts:
+        text = squeeze(text)
+        for name in sorted(KNOWN_GROUPS, key=len, reverse=True):
+            if name in text and name not in found and not any(name in other for other in found):
+                kinds, per_task = KNOWN_GROUPS[name]
+                note = "指该项任务点名的院校，见任务的 group_members" if per_task else f"名录中所有{'、'.join(kinds)}"
+                found[name] = DraftGroup(name, kinds, per_task, note=note)
+    return list(found.values())
+
+
+def _schools_named(text: str, registry: _Units) -> list[str]:
+    """Schools a task's text names, as unit names; unknown ones join the registry."""
+    names: list[str] = []
+    for piece in _SCHOOL_SPLIT.split(text):
+        if not piece.endswith(SCHOOL_ENDINGS):
+            continue
+        known = [unit for unit in registry.units.values() if piece.endswith(unit.name) and unit.kind == SCHOOL]
+        if known:
+            names.append(max(known, key=lambda unit: len(unit.name)).name)
+            continue
+        while piece.startswith(_LEAD_VERBS):
+            piece = piece[next(len(verb) for verb in _LEAD_VERBS if piece.startswith(verb)) :]
+        if len(piece) >= 4:
+            if registry.lookup(piece) is None:
+                registry.add(piece, "任务内容点名的院校")
+            names.append(registry.lookup(piece).name)
+    return list(dict.fromkeys(names))
+
+
+# ---------------------------------------------------------------------------
+# The notice's facts.
+# ---------------------------------------------------------------------------
+
+
+def notice_facts(paragraphs: Sequence[str]) -> dict[str, str]:
+    """Title, issuer, period, deadline, contact, phone, email and how to return, from the notice's body."""
+    lines = [unwrap(p) for p in paragraphs]
+    body = "\n".join(lines)
+    facts = dict.fromkeys(NOTICE_FIELDS, "")
+    facts["title"] = _notice_title(lines)
+    facts["issuer"] = _issuer(lines)
+    patterns = {
+        "period": r"周期为\**([^。；\n*]+)",
+        "contact": r"联系人[:：]([^；;，,。\n]+)",
+        "phone": r"(?:联系)?电话[:：]([^；;。\n]+)",
+        "email": r"([\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    }
+    for key, pattern in patterns.items():
+        match = re.search(pattern, body)
+        if match:
+            facts[key] = match.group(1).strip("*")
+    match = re.search(r"于(\d{4}年\d{1,2}月\d{1,2}日(?:（[^）]*）)?)(?:上午|下午|晚上)?(\d{1,2}[:：]\d{2})?前", body)
+    if match:
+        facts["deadline"] = match.group(1) + (match.group(2) or "") + "前"
+        after = re.match(r"[，,]?(将[^。\n]*。)", body[match.end() :])
+        if after:
+            facts["how_to_return"] = after.group(1)
+    return facts
+
+
+def _notice_title(lines: Sequence[str]) -> str:
+    for index, line in enumerate(lines):
+        if "关于" not in line:
+            continue
+        title = line[line.index("关于") :]
+        for following in lines[index + 1 : index + 3]:
+            if re.search(r"(函|通知|意见|报告)$", title) or not following:
+                break
+            title += following
+        if re.search(r"(函|通知|意见|报告)$", title):
+            return squeeze(title)
+    return ""
+
+
+def _issuer(lines: Sequence[str]) -> str:
+    """The signature block: the lines just above the date (成文日期) that closes the body."""
+    for index, line in enumerate(lines):
+        if not _DATE_LINE.match(squeeze(line)):
+            continue
+        block: list[str] = []
+        above = list(lines[max(0, index - 6) : index])
+        while above and not above[-1]:
+            above.pop()  # blank lines between the signature and the date
+        for previous in reversed(above[-4:]):
+            if not previous or previous.startswith(("附件", "-", "特此")) or previous[0].isdigit() or previous.endswith("。"):
+                break
+            block.insert(0, previous)
+        if block:
+            return squeeze("".join(block)).translate(_FULL_WIDTH)
+    return ""
+
+
+def table_title(paragraphs: Sequence[str]) -> tuple[str, str]:
+    """``(attachment label, title)`` of the task table: the line after the last 附件 heading (附件2)."""
+    label, title = "", ""
+    lines = [unwrap(p) for p in paragraphs]
+    for index, line in enumerate(lines):
+        if _ATTACHMENT_HEADING.match(squeeze(line)):
+            following = next((other for other in lines[index + 1 :] if other), "")
+            label, title = squeeze(line), squeeze(following)
+    return label, title
+
+
+def sheet_title(documents: Sequence[Document]) -> tuple[str, str]:
+    """``(attachment label, title)`` from the cells above a workbook's task table header."""
+    label, title = "", ""
+    for document in documents:
+        for table in document.tables:
+            start, found = _header(table)
+            if found is None:
+                continue
+            for row in table.rows[:start]:
+                for text in (squeeze(cell) for cell in row if cell):
+                    if _ATTACHMENT_HEADING.match(text):
+                        label = text
+                    elif text and not title:
+                        title = text
+            return label, title
+    return label, title
+
+
+def word_limit(labels: dict[str, str], paragraphs: Sequence[str]) -> int | None:
+    """The 完成情况 limit: from the column header, else from the notice (每项字数控制在 300 字以内)."""
+    match = _LIMIT.search(labels.get("entry", ""))
+    if match:
+        return int(match.group(1))
+    for paragraph in paragraphs:
+        match = re.search(r"每项[^。]*?(\d+)\s*字以内", paragraph)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Everything together.
+# ---------------------------------------------------------------------------
+
+
+def interpret(documents: Sequence[Document]) -> tuple[Draft, list[Finding]]:
+    """A catalogue draft from the documents of one notice; raises ``NoTaskTable``."""
+    rows, labels = task_rows(documents)
+    sections, findings = build_sections(rows)
+    if not sections:
+        raise NoTaskTable()
+    paragraphs = [p for document in documents for p in document.paragraphs]
+    members = member_units(paragraphs)
+    units, groups, unit_findings = build_units(members, sections)
+    findings.extend(unit_findings)
+    label, title = table_title(paragraphs)
+    if not title:
+        label, title = sheet_title(documents)
+    notes: dict[str, str] = {}
+    if not title:
+        title = "任务（项目）完成情况"
+        notes["title"] = "文件中未找到表格标题，请填写"
+        findings.append(finding("import-notice-missing", "未找到任务清单的标题，已暂用“任务（项目）完成情况”，请在 title 中填写。"))
+    limit = word_limit(labels, paragraphs)
+    if limit is None:
+        limit = DEFAULT_LIMIT
+        notes["limit"] = f"文件中未写明字数上限，暂按 {DEFAULT_LIMIT} 字"
+        findings.append(finding("import-notice-missing", f"文件中未写明每项完成情况的字数上限，暂按 {DEFAULT_LIMIT} 字，请核对 limit。"))
+    notice = notice_facts(paragraphs)
+    if paragraphs:
+        missing = [NOTICE_LABELS[key] for key, value in notice.items() if not value]
+        if missing:
+            findings.append(
+                finding("import-notice-missing", f"通知中未找到：{'、'.join(missing)}。填报说明会用到这些内容，请在 notice 中补全。")
+            )
+    if not members:
+        findings.append(
+            finding("import-notice-missing", "未找到附件1 单位名单：所有单位都来自表中的责任单位，类别为推断，请核对 units。")
+        )
+    draft = Draft(
+        title=title,
+        attachment=label or "附件2",
+        limit=limit,
+        sections=sections,
+        units=units,
+        groups=groups,
+        notice=notice,
+        sources=[document.name for document in documents],
+        notes=notes,
+    )
+    return draft, findings

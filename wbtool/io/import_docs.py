@@ -1,0 +1,89 @@
+"""Official documents (a notice, its 附件) as plain text: the body's paragraphs and every table as a grid.
+
+Formats: .docx (python-docx), .doc / .wps (through LibreOffice, see ``soffice``), and
+workbooks (.xlsx, .xls, .ods, WPS .et, through calamine).  Tables come as
+``read_sheet.Grid``: cell texts plus merged areas (Word's vMerge/gridSpan, Excel's
+merged ranges), so the one who interprets them knows which empty cell is covered by
+the cell above.  What the document means is not decided here.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import crypto, read_docx, read_sheet, soffice
+from .read_sheet import Grid
+
+WORD_SUFFIXES = (".docx", ".docm", ".dotx")
+OLD_WORD_SUFFIXES = (".doc", ".wps", ".dot", ".wpt")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
+SUFFIXES = WORD_SUFFIXES + OLD_WORD_SUFFIXES + WORKBOOK_SUFFIXES
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One official document as text: ``paragraphs`` of the body outside tables, and its ``tables``."""
+
+    name: str
+    paragraphs: tuple[str, ...]
+    tables: tuple[Grid, ...]
+
+
+class DocumentUnreadable(ValueError):
+    """The document cannot be read; ``str(exc)`` is a Chinese sentence saying why and what to do."""
+
+    def __init__(self, message: str, *, encrypted: bool = False):
+        super().__init__(message)
+        self.encrypted = encrypted
+
+
+def read_document(path: str | Path) -> SourceDocument:
+    """The paragraphs and tables of the document at ``path``; raises ``DocumentUnreadable``."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise DocumentUnreadable(f"不支持的文件类型“{suffix or '无扩展名'}”。请给出 .docx、.doc、.wps、.xlsx、.xls 或 .ods 文件。")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentUnreadable(f"文件打不开（{exc.strerror or exc}）。请检查路径和读取权限。") from exc
+    try:
+        return _parse(path.name, suffix, data)
+    except (DocumentUnreadable, KeyboardInterrupt, SystemExit):
+        raise
+    except MemoryError:
+        raise DocumentUnreadable("读取时占用内存过多，文件可能已损坏。") from None
+    except BaseException as exc:  # calamine panics are not Exceptions; a bad file must not be a traceback
+        raise DocumentUnreadable(f"文件已损坏或格式无法识别（{type(exc).__name__}）。请用 Word、WPS 或 Excel 打开后另存一份再试。") from exc
+
+
+def _parse(name: str, suffix: str, data: bytes) -> SourceDocument:
+    box = crypto.container(data)
+    if box == "ole2":
+        streams = crypto.ole_streams(data)
+        if "EncryptionInfo" in streams or ((streams & {"Workbook", "Book"}) and crypto.is_encrypted(data)):
+            raise DocumentUnreadable("文件设置了打开密码，无法读取。请去掉密码后另存一份再导入。", encrypted=True)
+        if streams & {"Workbook", "Book"}:
+            return SourceDocument(name, (), read_sheet.read_workbook(data))
+        if "WordDocument" in streams or suffix in OLD_WORD_SUFFIXES:
+            try:
+                converted = soffice.convert(data, suffix, "docx")
+            except soffice.ConversionError as exc:
+                raise DocumentUnreadable(str(exc)) from exc
+            return _word(name, converted)
+        raise DocumentUnreadable("文件不是 Word 文档或 Excel 工作簿。")
+    if box != "zip":
+        raise DocumentUnreadable("文件内容不是 Word/WPS/Excel 文档格式，可能是网页、PDF 或文本另存的。请用 Word、WPS 或 Excel 打开后另存为 .docx 或 .xlsx。")
+    if suffix in WORKBOOK_SUFFIXES:
+        return SourceDocument(name, (), read_sheet.read_workbook(data))
+    return _word(name, data)
+
+
+def _word(name: str, data: bytes) -> SourceDocument:
+    import docx  # lazy: python-docx is slow to import and only Word files need it
+
+    document = docx.Document(io.BytesIO(read_docx.as_plain_docx(data)))
+    paragraphs = tuple(paragraph.text for paragraph in document.paragraphs)
+    return SourceDocument(name, paragraphs, read_docx.read_tables(data))
