@@ -25,6 +25,7 @@ from ._common import (
     load_catalogue,
     render_findings,
 )
+from .catalog_import import import_
 
 FORMATS = ("table", "csv", "json")
 UNIT_COLUMNS = ("单位", "类别", "牵头任务数", "参与任务数", "任务序号")
@@ -32,7 +33,10 @@ UNIT_COLUMNS = ("单位", "类别", "牵头任务数", "参与任务数", "任�
 
 @click.group(options_metavar=OPTIONS_METAVAR, subcommand_metavar=SUBCOMMAND_METAVAR)
 def catalog() -> None:
-    """任务清单（附件2）：检查清单文件、列出内置清单。"""
+    """任务清单（附件2）：从正式文件导入、检查清单文件、列出内置清单。"""
+
+
+catalog.add_command(import_)
 
 
 @catalog.command("check", options_metavar=OPTIONS_METAVAR)
