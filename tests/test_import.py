@@ -87,6 +87,15 @@ def test_the_whole_notice_gives_the_notice_facts(imported):
     assert (catalogue.title, catalogue.attachment) == (expected.title, expected.attachment)
 
 
+def test_a_notice_and_a_separate_annex_workbook_together(imported):
+    result = imported("notice-without-table.docx", "wuxi-annex2-merged-cells.xlsx")
+    expected = shipped("wuxi-2022")
+    assert table_of(result.catalogue) == table_of(expected)
+    assert assignments(result.catalogue) == assignments(expected)
+    assert result.catalogue.notice == expected.notice
+    assert (result.catalogue.title, result.catalogue.attachment) == (expected.title, expected.attachment)
+
+
 def test_guesses_are_comments_and_findings(imported):
     result = imported("wuxi-notice-whole.docx")
     text = result.path.read_text(encoding="utf-8")

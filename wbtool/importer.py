@@ -68,6 +68,7 @@ _SCHOOL_SPLIT = re.compile(r"[、，。；：,;:“”‘’\"《》〈〉（）
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 _ATTACHMENT_HEADING = re.compile(r"^附件(\d*)$")
 _WHITESPACE = re.compile(r"\s+")
+_LIST_TITLES = ("名单", "名录")  # the title of 附件1, the unit list
 _FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "!": "！", "?": "？"})
 
 
@@ -338,7 +339,7 @@ def member_units(paragraphs: Sequence[str]) -> list[str]:
             continue
         if _LIST_SEPARATORS.search(text):
             names.extend(squeeze(piece) for piece in _LIST_SEPARATORS.split(text) if squeeze(piece))
-        elif not text.endswith(("名单", "名录", "清单")):
+        elif not text.endswith(_LIST_TITLES):
             names.append(squeeze(text))
     return list(dict.fromkeys(names))
 
@@ -532,7 +533,8 @@ def table_title(paragraphs: Sequence[str]) -> tuple[str, str]:
     for index, line in enumerate(lines):
         if _ATTACHMENT_HEADING.match(squeeze(line)):
             following = next((other for other in lines[index + 1 :] if other), "")
-            label, title = squeeze(line), squeeze(following)
+            if not following.endswith(_LIST_TITLES):  # 附件1 市有关单位名单: the units, not the tasks
+                label, title = squeeze(line), squeeze(following)
     return label, title
 
 
