@@ -10,6 +10,7 @@ import pytest
 
 from wbtool.findings import finding
 from wbtool.model import ReadResult, ReturnedFile
+from wbtool import pool
 from wbtool.pool import in_background, read_all, warm_up
 from wbtool.read import read_file
 
@@ -178,3 +179,11 @@ def test_in_background_raises_the_work_s_own_exception():
     wait = in_background(fails, 5)
     with pytest.raises(ValueError, match="bad value 5"):
         wait()
+
+
+def test_a_capped_call_returns_raises_and_is_stopped():
+    assert pool.call_capped(len, "附件2") == 3
+    with pytest.raises(ValueError):
+        pool.call_capped(int, "不是数字")
+    with pytest.raises(pool.CapExceeded, match="超时"):
+        pool.call_capped(time.sleep, 30, timeout=0.5)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from . import atomic, catalogue as catalogues
+from . import atomic, pool
+from . import catalogue as catalogues
 from .findings import finding, has_errors
 from .importer import NoTaskTable, interpret
 from .io import catalogue_yaml, import_docs
@@ -49,9 +50,9 @@ def import_catalogue(
     documents, unreadable = [], []
     for source in sources:
         try:
-            documents.append(import_docs.read_document(source))
+            documents.append(_read(source))
         except import_docs.DocumentUnreadable as exc:
-            code = "file-encrypted" if exc.encrypted else "file-unreadable"
+            code = "file-encrypted" if isinstance(exc, import_docs.DocumentEncrypted) else "file-unreadable"
             unreadable.append(finding(code, str(exc), file=str(source)))
     if unreadable:
         raise ImportRefused("有文件无法读取，未导入。", unreadable)
@@ -67,6 +68,16 @@ def import_catalogue(
     atomic.write_text(out, text)
     catalogue, checked = catalogues.load(out)  # exactly what `wbtool catalog check` will say
     return ImportResult(out, catalogue, tuple(findings) + tuple(checked))
+
+
+def _read(source: Path) -> import_docs.SourceDocument:
+    """One document, parsed in a process of its own under the readers' limits: it comes from outside."""
+    loaded = import_docs.load(source)
+    try:
+        return pool.call_capped(import_docs.parse, loaded)
+    except (pool.CapExceeded, MemoryError) as exc:
+        reason = str(exc) if isinstance(exc, pool.CapExceeded) else "读取时占用内存过多"
+        raise import_docs.DocumentUnreadable(f"文件无法读取（{reason}），可能已损坏。请用 Word、WPS 或 Excel 打开后另存一份再试。") from exc
 
 
 def default_id(out: Path) -> str:

@@ -145,6 +145,51 @@ def in_background(func: Callable[..., T], *args) -> Callable[[], T]:
     return result
 
 
+def call_capped(func: Callable[..., T], *args, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB) -> T:
+    """``func(*args)`` in a process of its own, under the readers' caps on memory and time.
+
+    For one untrusted document read outside a batch (an imported notice).  ``func``
+    and ``args`` must pickle; an exception ``func`` raises is raised again here.
+    Overrunning the deadline, or dying (out of memory, a crash in native code),
+    raises ``CapExceeded`` whose message is a Chinese sentence.
+    """
+    context = _context()
+    parent_end, child_end = context.Pipe(duplex=False)
+    process = context.Process(target=_call, args=(child_end, memory_mb, func, args), daemon=True)
+    process.start()
+    child_end.close()
+    try:
+        if not parent_end.poll(timeout):
+            raise CapExceeded(f"读取超时，超过 {timeout:g} 秒仍未读完")
+        ok, value = parent_end.recv()
+    except (EOFError, OSError):
+        raise CapExceeded("读取时占用内存过多或程序崩溃") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        parent_end.close()
+        process.close()
+    if ok:
+        return value
+    raise value
+
+
+class CapExceeded(RuntimeError):
+    """A capped call ran out of time or memory, or died; ``str(exc)`` says which, in Chinese."""
+
+
+def _call(conn: Connection, memory_mb: int, func: Callable, args: tuple) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _silence_stderr()
+    _cap_memory(memory_mb)
+    try:
+        result = (True, func(*args))
+    except Exception as exc:
+        result = (False, exc)
+    conn.send(result)
+
+
 class _Batch:
     """The files of one ``read_all`` call and what has become of them."""
 

@@ -34,13 +34,31 @@ class SourceDocument:
 class DocumentUnreadable(ValueError):
     """The document cannot be read; ``str(exc)`` is a Chinese sentence saying why and what to do."""
 
-    def __init__(self, message: str, *, encrypted: bool = False):
-        super().__init__(message)
-        self.encrypted = encrypted
+
+class DocumentEncrypted(DocumentUnreadable):
+    """The document needs a password to open."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A document's bytes in a form ``parse`` reads: ``kind`` is "docx" or "workbook"."""
+
+    name: str
+    kind: str
+    data: bytes
 
 
 def read_document(path: str | Path) -> SourceDocument:
-    """The paragraphs and tables of the document at ``path``; raises ``DocumentUnreadable``."""
+    """The paragraphs and tables of the document at ``path``, read in this process; raises ``DocumentUnreadable``."""
+    return parse(load(path))
+
+
+def load(path: str | Path) -> Loaded:
+    """Read the file and bring it to a format ``parse`` knows (Word 97 / WPS through LibreOffice).
+
+    Only the container is looked at here; the document itself is parsed by ``parse``,
+    which a caller can run under limits of time and memory.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -50,35 +68,50 @@ def read_document(path: str | Path) -> SourceDocument:
     except OSError as exc:
         raise DocumentUnreadable(f"文件打不开（{exc.strerror or exc}）。请检查路径和读取权限。") from exc
     try:
-        return _parse(path.name, suffix, data)
-    except (DocumentUnreadable, KeyboardInterrupt, SystemExit):
+        return _load(path.name, suffix, data)
+    except DocumentUnreadable:
+        raise
+    except Exception as exc:  # a damaged OLE2 directory: olefile raises anything
+        raise DocumentUnreadable(_DAMAGED.format(type(exc).__name__)) from exc
+
+
+_DAMAGED = "文件已损坏或格式无法识别（{}）。请用 Word、WPS 或 Excel 打开后另存一份再试。"
+
+
+def _load(name: str, suffix: str, data: bytes) -> Loaded:
+    box = crypto.container(data)
+    if box == "ole2":
+        streams = crypto.ole_streams(data)
+        workbook = bool(streams & {"Workbook", "Book"})
+        if "EncryptionInfo" in streams or (workbook and crypto.is_encrypted(data)):
+            raise DocumentEncrypted("文件设置了打开密码，无法读取。请去掉密码后另存一份再导入。")
+        if workbook:
+            return Loaded(name, "workbook", data)
+        if "WordDocument" in streams or suffix in OLD_WORD_SUFFIXES:
+            try:
+                return Loaded(name, "docx", soffice.convert(data, suffix, "docx"))
+            except soffice.ConversionError as exc:
+                raise DocumentUnreadable(str(exc)) from exc
+        raise DocumentUnreadable("文件不是 Word 文档或 Excel 工作簿。")
+    if box != "zip":
+        raise DocumentUnreadable(
+            "文件内容不是 Word/WPS/Excel 文档格式，可能是网页、PDF 或文本另存的。请用 Word、WPS 或 Excel 打开后另存为 .docx 或 .xlsx。"
+        )
+    return Loaded(name, "workbook" if suffix in WORKBOOK_SUFFIXES else "docx", data)
+
+
+def parse(loaded: Loaded) -> SourceDocument:
+    """The paragraphs and tables of a loaded document; raises ``DocumentUnreadable`` for a damaged one."""
+    try:
+        if loaded.kind == "workbook":
+            return SourceDocument(loaded.name, (), read_sheet.read_workbook(loaded.data))
+        return _word(loaded.name, loaded.data)
+    except (KeyboardInterrupt, SystemExit):
         raise
     except MemoryError:
         raise DocumentUnreadable("读取时占用内存过多，文件可能已损坏。") from None
     except BaseException as exc:  # calamine panics are not Exceptions; a bad file must not be a traceback
-        raise DocumentUnreadable(f"文件已损坏或格式无法识别（{type(exc).__name__}）。请用 Word、WPS 或 Excel 打开后另存一份再试。") from exc
-
-
-def _parse(name: str, suffix: str, data: bytes) -> SourceDocument:
-    box = crypto.container(data)
-    if box == "ole2":
-        streams = crypto.ole_streams(data)
-        if "EncryptionInfo" in streams or ((streams & {"Workbook", "Book"}) and crypto.is_encrypted(data)):
-            raise DocumentUnreadable("文件设置了打开密码，无法读取。请去掉密码后另存一份再导入。", encrypted=True)
-        if streams & {"Workbook", "Book"}:
-            return SourceDocument(name, (), read_sheet.read_workbook(data))
-        if "WordDocument" in streams or suffix in OLD_WORD_SUFFIXES:
-            try:
-                converted = soffice.convert(data, suffix, "docx")
-            except soffice.ConversionError as exc:
-                raise DocumentUnreadable(str(exc)) from exc
-            return _word(name, converted)
-        raise DocumentUnreadable("文件不是 Word 文档或 Excel 工作簿。")
-    if box != "zip":
-        raise DocumentUnreadable("文件内容不是 Word/WPS/Excel 文档格式，可能是网页、PDF 或文本另存的。请用 Word、WPS 或 Excel 打开后另存为 .docx 或 .xlsx。")
-    if suffix in WORKBOOK_SUFFIXES:
-        return SourceDocument(name, (), read_sheet.read_workbook(data))
-    return _word(name, data)
+        raise DocumentUnreadable(_DAMAGED.format(type(exc).__name__)) from exc
 
 
 def _word(name: str, data: bytes) -> SourceDocument:
