@@ -136,9 +136,12 @@ def test_the_yaml_reads_back_as_written(imported):
 
 
 @pytest.mark.soffice
-def test_word97_notice_through_libreoffice(tmp_path):
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_word97_notice_through_libreoffice(tmp_path, suffix):
     require_soffice()
-    result = import_catalogue([FIXTURES / "wuxi-notice-word97.doc"], tmp_path / "catalogue.yaml")
+    source = tmp_path / f"通知{suffix}"  # WPS 文字 saves .wps in Word 97's format
+    source.write_bytes((FIXTURES / "wuxi-notice-word97.doc").read_bytes())
+    result = import_catalogue([source], tmp_path / "catalogue.yaml")
     assert table_of(result.catalogue) == table_of(shipped("wuxi-2022"))
     assert assignments(result.catalogue) == assignments(shipped("wuxi-2022"))
 

@@ -132,10 +132,6 @@ class Draft:
     sources: list[str]
     notes: dict[str, str] = field(default_factory=dict)  # top-level key → comment
 
-    @property
-    def has_deadlines(self) -> bool:
-        return any(task.deadline for section in self.sections for task in section.tasks)
-
 
 class NoTaskTable(ValueError):
     """None of the documents holds a table with 主要任务 and 责任单位 columns."""
@@ -238,12 +234,11 @@ def _data_rows(table: Table, first: int, columns: dict[str, int]) -> list[_Row]:
         c = columns.get(role)
         if c is None:
             return None
-        origin = covered.get((r, c))
-        if origin is not None:
+        if (r, c) in covered:
             # A merged 责任单位 or 完成年限 holds for every task it spans; a merged 工程 cell starts once.
-            r, c = origin if inherit else (None, None)
-            if r is None:
+            if not inherit:
                 return None
+            r, c = covered[(r, c)]
         row = table.rows[r]
         return (row[c] if c < len(row) else None) or None
 

@@ -88,8 +88,10 @@ def _load(name: str, suffix: str, data: bytes) -> Loaded:
         if workbook:
             return Loaded(name, "workbook", data)
         if "WordDocument" in streams or suffix in OLD_WORD_SUFFIXES:
+            # WPS saves .wps in Word 97's format; under its own name LibreOffice might take it for MS Works.
+            as_suffix = ".doc" if "WordDocument" in streams else suffix
             try:
-                return Loaded(name, "docx", soffice.convert(data, suffix, "docx"))
+                return Loaded(name, "docx", soffice.convert(data, as_suffix, "docx"))
             except soffice.ConversionError as exc:
                 raise DocumentUnreadable(str(exc)) from exc
         raise DocumentUnreadable("文件不是 Word 文档或 Excel 工作簿。")
