@@ -73,6 +73,14 @@ def test_the_jiangyin_list_keeps_deadlines_and_loses_fullwidth_numbers(imported)
     assert result.catalogue.attachment == "附件"
 
 
+def test_without_annex1_government_bodies_are_guessed_members(imported):
+    """The Jiangyin list has no 附件1 and writes short names (教育局, 人社局): the kinds guessed
+    from them are those the shipped catalogue gives the same units."""
+    catalogue = imported(JIANGYIN).catalogue
+    registry = shipped("jiangyin-2021").registry
+    assert {u.name: u.kind for u in catalogue.units} == {u.name: registry.resolve(u.name).kind for u in catalogue.units}
+
+
 def test_the_whole_notice_assigns_every_unit_the_shipped_tasks(imported):
     catalogue = imported("wuxi-notice-whole.docx").catalogue
     expected = shipped("wuxi-2022")

@@ -25,6 +25,7 @@ from .owners import Registry, squeeze
 from .read import HEADER_SEARCH_ROWS, header_columns
 
 TASK_TABLE_ROLES = ("task", "owners")
+MEMBER_NOTE = "附件1 成员单位"  # a fact, not a guess: written without a comment
 DEFAULT_LIMIT = 300
 NOTICE_FIELDS = ("title", "issuer", "period", "deadline", "contact", "phone", "email", "how_to_return")
 NOTICE_LABELS = {
@@ -45,6 +46,7 @@ SCHOOL_ENDINGS = (
     "中等专业学校", "中专校", "中专", "技工学校", "技工院校", "技师学院", "技校",
     "运动学校", "卫生学校", "艺术学校", "职教中心", "职业教育中心",
 )  # fmt: skip
+GOVERNMENT_ENDINGS = ("局", "委", "部", "办", "厅", "办公室", "委员会", "政府", "市", "区", "县")
 # Collective owners the bureau's tables use: name → (kinds, per_task).
 KNOWN_GROUPS: dict[str, tuple[tuple[str, ...], bool]] = {
     "各职业学校、技工院校": ((SCHOOL,), False),
@@ -166,8 +168,14 @@ def split_number(text: str) -> tuple[int | None, str]:
     return int(match.group(1) or match.group(2)), text[match.end() :]
 
 
-def unit_kind(name: str) -> str:
-    return SCHOOL if name.endswith(SCHOOL_ENDINGS) else OTHER
+def unit_kind(name: str, members_listed: bool) -> tuple[str, str]:
+    """``(kind, why)`` guessed from a name.  With a 附件1 list, whoever is not on it is
+    not a 成员单位; without one, a government body (…局, …委, 宜兴市) probably is."""
+    if name.endswith(SCHOOL_ENDINGS):
+        return SCHOOL, "名称像职业院校"
+    if not members_listed and name.endswith(GOVERNMENT_ENDINGS):
+        return MEMBER, "名称像政府部门，且未找到附件1名单"
+    return OTHER, "名称不像职业院校" if members_listed else "名称既不像职业院校，也不像政府部门"
 
 
 # ---------------------------------------------------------------------------
@@ -344,8 +352,9 @@ class _Units:
 
     def __init__(self, members: Sequence[str]):
         self.units: dict[str, DraftUnit] = {
-            name: DraftUnit(name, MEMBER, note="附件1 成员单位") for name in members
+            name: DraftUnit(name, MEMBER, note=MEMBER_NOTE) for name in members
         }
+        self.members_listed = bool(members)
         self.findings: list[Finding] = []
 
     def lookup(self, name: str) -> DraftUnit | None:
@@ -376,11 +385,10 @@ class _Units:
             self.findings.append(finding("import-unit-alias", message, unit=unit.name))
 
     def add(self, name: str, where: str) -> DraftUnit:
-        kind = unit_kind(name)
-        reason = "名称像职业院校" if kind == SCHOOL else "名称不像职业院校"
+        kind, reason = unit_kind(name, self.members_listed)
         unit = self.units[name] = DraftUnit(name, kind, note=f"{where}；类别“{kind}”为推断（{reason}）")
         self.findings.append(
-            finding("import-unit-kind", f"“{name}”不在附件1名单中，类别推断为“{kind}”（{reason}），请核对。", unit=name)
+            finding("import-unit-kind", f"“{name}”的类别推断为“{kind}”（{reason}），请核对。", unit=name)
         )
         return unit
 

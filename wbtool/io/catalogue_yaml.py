@@ -11,7 +11,7 @@ from datetime import date
 
 import yaml
 
-from ..importer import NOTICE_FIELDS, NOTICE_LABELS, Draft, DraftTask, DraftUnit
+from ..importer import MEMBER_NOTE, NOTICE_FIELDS, NOTICE_LABELS, Draft, DraftTask, DraftUnit
 from ..model import MEMBER, OTHER, SCHOOL
 
 
@@ -58,7 +58,7 @@ def _notice(draft: Draft) -> list[str]:
 def _units(units: list[DraftUnit]) -> list[str]:
     lines = ["# 单位名录。kind：成员单位（附件1）/ 职业院校 / 其他。aliases：简称和其他写法。", "units:"]
     headings = {
-        MEMBER: "附件1 成员单位",
+        MEMBER: "成员单位（附件1；未找到附件1时为推断）",
         OTHER: "清单中作为责任单位出现的其他单位（类别为推断）",
         SCHOOL: "职业院校（清单中点名的院校，类别为推断）",
     }
@@ -69,7 +69,7 @@ def _units(units: list[DraftUnit]) -> list[str]:
         lines.append(f"  # {headings[kind]}")
         for unit in chosen:
             aliases = ", ".join(_flow(alias) for alias in unit.aliases)
-            note = unit.note if kind != MEMBER else ""
+            note = "" if unit.note == MEMBER_NOTE else unit.note
             if unit.aliases:
                 note = "；".join(filter(None, [note, "别名为推断（表中的简称）"]))
             entry = f"{{name: {_flow(unit.name)}, kind: {kind}, aliases: [{aliases}]}}"
