@@ -23,6 +23,8 @@ WUXI_SHAPES = (
     "wuxi-notice-whole.docx",
     "wuxi-annex2-pdf-to-word-one-table-per-page.docx",
     "wuxi-annex2-merged-cells.xlsx",
+    "wuxi-annex2-merged-cells.xls",
+    "wuxi-annex2-merged-cells.ods",
 )
 JIANGYIN = "jiangyin-list-deadlines-fullwidth-numbers.docx"
 

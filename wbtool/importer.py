@@ -243,10 +243,12 @@ def _data_rows(table: Table, first: int, columns: dict[str, int]) -> list[_Row]:
         if c is None:
             return None
         if (r, c) in covered:
-            # A merged 责任单位 or 完成年限 holds for every task it spans; a merged 工程 cell starts once.
-            if not inherit:
+            # A 责任单位 or 完成年限 merged down holds for every task it spans; a merged 工程
+            # cell starts once; a cell merged across belongs to its neighbour (a title row).
+            top, left = covered[(r, c)]
+            if not inherit or left != c:
                 return None
-            r, c = covered[(r, c)]
+            r = top
         row = table.rows[r]
         return (row[c] if c < len(row) else None) or None
 
@@ -254,11 +256,12 @@ def _data_rows(table: Table, first: int, columns: dict[str, int]) -> list[_Row]:
     for r in range(first, len(table.rows)):
         if header_columns(table.rows[r], ("task",)) is not None:
             continue  # the header repeated on a new page
-        section = cell(r, "section", False)
-        task = cell(r, "task", False)
-        if task is None and section is None:
-            section = _title_row(table.rows[r])
-        rows.append(_Row(section, task, cell(r, "owners", True), cell(r, "deadline", True), cell(r, "no", False)))
+        section, task, owners = cell(r, "section", False), cell(r, "task", False), cell(r, "owners", True)
+        if section is None and (task is None or owners is None):
+            title = _title_row(table.rows[r])
+            if title is not None:
+                section, task = title, None
+        rows.append(_Row(section, task, owners, cell(r, "deadline", True), cell(r, "no", False)))
     return rows
 
 
