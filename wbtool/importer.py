@@ -367,12 +367,14 @@ class _Units:
 
     def add_owner_names(self, names: Sequence[str]) -> None:
         """Owners the table names that are not members, in order of appearance; a short
-        spelling contained in exactly one other name (太湖学院 in 无锡太湖学院) becomes its alias."""
+        spelling that ends exactly one other name (太湖学院, 无锡太湖学院) becomes its alias."""
         new = [name for name in dict.fromkeys(names) if self.lookup(name) is None]
         everyone = [*self.units, *new]
         aliases = {}
         for name in new:
-            holders = [other for other in everyone if other != name and name in other]
+            # A short name drops the front (无锡太湖学院 → 太湖学院); a name at the front of a
+            # longer one is a different body (江阴市 / 江阴市华姿中等专业学校).
+            holders = [other for other in everyone if other != name and other.endswith(name)]
             if len(name) >= 2 and len(holders) == 1:
                 aliases[name] = holders[0]
         for name in new:
