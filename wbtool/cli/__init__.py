@@ -45,6 +45,7 @@ def main() -> None:
 
     \b
     常用流程：
+      wbtool catalog import 通知.docx --out 清单.yaml   新一轮：从正式文件导入任务清单
       wbtool units                 查看每个单位负责哪些任务
       wbtool generate --out 填报表   为每个单位生成一份填报表（xlsx）
       wbtool check 回收材料/         核查各单位交回的文件
