@@ -17,7 +17,10 @@ from wbtool.cli import main
 from wbtool.findings import finding
 from wbtool.io import master_xlsx
 from wbtool.io.master_xlsx import FILL_MISSING, FILL_OVER, write_master
-from wbtool.merge import MergeRefused, build_master, findings_json, merge, refuse_unsafe_output
+from wbtool.errors import Refused
+from wbtool.io.findings_out import findings_json
+from wbtool.merge import build_master
+from wbtool.pipeline import merge, refuse_unsafe_output
 from wbtool.model import CheckResult, Entry, FileReport
 
 SAVED = datetime(2023, 1, 10, 9, 30)
@@ -293,7 +296,7 @@ def test_crash_mid_write_leaves_previous_master(result, tmp_path, monkeypatch):
 def test_refuses_output_inside_input_folder(tmp_path, where, wuxi):
     returns = tmp_path / "回收"
     returns.mkdir()
-    with pytest.raises(MergeRefused):
+    with pytest.raises(Refused):
         merge([returns], returns / where, catalogue=wuxi)
     assert [p.name for p in returns.iterdir()] == []
 
@@ -301,7 +304,7 @@ def test_refuses_output_inside_input_folder(tmp_path, where, wuxi):
 def test_refuses_output_in_the_folder_of_an_input_file(tmp_path):
     source = tmp_path / "市教育局.xlsx"
     source.write_bytes(b"")
-    with pytest.raises(MergeRefused):
+    with pytest.raises(Refused):
         refuse_unsafe_output([source], tmp_path, [tmp_path / "x.xlsx"])
     refuse_unsafe_output([source], tmp_path / "汇总", [tmp_path / "汇总" / "x.xlsx"])  # beside is fine
 

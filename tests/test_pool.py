@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from wbtool.findings import finding
-from wbtool.model import ReadResult, ReturnedFile
+from wbtool.model import ReadResult, ReturnedFile, Role
 from wbtool.pool import in_background, read_all, warm_up
-from wbtool.read import read_file
+from wbtool.io.read import read_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "read"
 FILLED = FIXTURES / "filled-template.xlsx"
@@ -30,7 +30,7 @@ def faulty_read(file: ReturnedFile, password: str | None) -> ReadResult:
     if "slow" in name:
         time.sleep(0.15)
     if "pid" in name:
-        return ReadResult("attachment", findings=(finding("attachment", str(os.getpid())),))
+        return ReadResult(Role.ATTACHMENT, findings=(finding("attachment", str(os.getpid())),))
     return read_file(file, password)
 
 

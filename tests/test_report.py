@@ -13,8 +13,10 @@ from openpyxl import load_workbook
 from test_merge import sample_result, table_rows
 from wbtool.io.master_read import read_master
 from wbtool.io.master_xlsx import write_master
-from wbtool.merge import build_master, printable
-from wbtool.report import build_report, report_from_master, view_of, write_report
+from wbtool.merge import build_master
+from wbtool.pipeline import report_from_master, write_report
+from wbtool.report import build_report, view_of
+from wbtool.text import printable
 
 EAST_ASIA = qn("w:eastAsia")
 
@@ -249,7 +251,7 @@ def test_each_line_of_a_table_cell_is_a_paragraph_in_table_style(document, wuxi)
 
 
 def test_tabs_and_edge_spaces_survive_in_the_table(wuxi, tmp_path):
-    from wbtool.report import MasterView
+    from wbtool.model import MasterView
 
     task = wuxi.tasks[0]
     view = MasterView(catalogue=wuxi, texts={task.no: " 甲\t乙 \n第二行"}, units=(), findings=())
