@@ -5,10 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable
-
-if TYPE_CHECKING:  # the registry builds on these classes; the catalogue only carries one
-    from ..owners import Registry
+from typing import Any, Callable
 
 # What every long-running stage reports to: ``progress(done, total)``.  The CLI
 # passes a progress bar; the library never prints.
@@ -95,9 +92,10 @@ class Catalogue:
     notice: Notice = field(default_factory=Notice)
     entry_label: str = "完成情况"
     source: str = ""  # where it was loaded from, for messages
-    # The units and groups looked up by any of their names; built once by the
-    # loader (``catalogue.build``), since owner parsing builds on this module.
-    registry: Registry | None = field(default=None, compare=False, repr=False)
+    # An ``owners.Registry``: the units and groups looked up by any of their names.
+    # Built once by the loader (``catalogue.build``); typed loosely because owner
+    # parsing builds on this module, and the model imports nothing above it.
+    registry: Any = field(default=None, compare=False, repr=False)
 
     @cached_property
     def tasks(self) -> tuple[Task, ...]:
