@@ -379,3 +379,20 @@ def test_text_past_excel_cell_capacity_points_to_details(wuxi, tmp_path):
     sheet = book["附件2"]
     cell = sheet.cell(table_rows(sheet)[task.no], 5).value
     assert len(cell) == master_xlsx.EXCEL_CELL_LIMIT and cell.endswith(master_xlsx.CUT_NOTE)
+
+
+def test_the_long_result_as_a_data_frame(result, wuxi):
+    frame = build_master(result).to_frame()
+    assert list(frame.columns) == ["单位", "任务", "完成情况", "字数", "文件", "保存时间", "已替代"]
+    assert len(frame) == len(result.entries) == len(result.to_frame())
+    over = frame[frame["字数"] > wuxi.limit]
+    assert list(over["完成情况"]) == ["长" * (wuxi.limit + 5)]
+    assert frame["已替代"].sum() == 1 and frame.loc[frame["已替代"], "完成情况"].item() == "更正前的旧文字。"
+
+
+def test_the_command_path_never_imports_pandas():
+    import subprocess
+    import sys
+
+    code = "import sys, wbtool.cli, wbtool.pipeline; print('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

@@ -8,7 +8,7 @@ from enum import Enum
 from pathlib import Path
 
 from .catalogue import Catalogue, Task
-from .check import Entry
+from .check import Entry, entries_frame
 from .findings import Finding, has_errors
 
 
@@ -74,6 +74,10 @@ class Master:
     details: tuple[Entry, ...]  # every entry, superseded ones included
     findings: tuple[Finding, ...]
     made_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+
+    def to_frame(self):
+        """The 明细 as a pandas DataFrame: 单位, 任务, 完成情况, 字数, 文件, 保存时间, 已替代."""
+        return entries_frame(self.details)
 
 
 @dataclass(frozen=True)
