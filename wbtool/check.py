@@ -36,6 +36,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from enum import Enum
 from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Iterable, Mapping, Sequence
@@ -119,10 +120,19 @@ def _index(catalogue: Catalogue) -> _Index:
 # ---------------------------------------------------------------------------
 
 
+class Recognition(Enum):
+    """How a form row was matched to a catalogue task."""
+
+    EXACT = "exact"
+    NUMBER_CHANGED = "number-changed"  # the text names another task than the number: the text wins
+    TEXT_CHANGED = "text-changed"  # the number is right, the text was edited
+    UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True)
 class _Match:
     task: Task | None
-    how: str  # exact / number-changed / text-changed / unknown
+    how: Recognition
 
 
 def match_row(row: FormRow, catalogue: Catalogue) -> _Match:
@@ -131,16 +141,16 @@ def match_row(row: FormRow, catalogue: Catalogue) -> _Match:
     number = row_number(row)
     by_number = catalogue.task(number) if number is not None else None
     if by_number is not None and row.task == by_number.text:
-        return _Match(by_number, "exact")  # the untouched template row: most rows of most files
+        return _Match(by_number, Recognition.EXACT)  # the untouched template row: most rows of most files
     text = normalise(row.task)
     if by_number is not None and index.text_of[by_number.no] == text:
-        return _Match(by_number, "exact")
+        return _Match(by_number, Recognition.EXACT)
     by_text = index.by_text.get(text) if text else None
     if by_text is not None:
-        return _Match(by_text, "number-changed")
+        return _Match(by_text, Recognition.NUMBER_CHANGED)
     if by_number is not None and (not text or _similar(text, index.text_of[by_number.no])):
-        return _Match(by_number, "text-changed")
-    return _Match(None, "unknown")
+        return _Match(by_number, Recognition.TEXT_CHANGED)
+    return _Match(None, Recognition.UNKNOWN)
 
 
 def _similar(a: str, b: str) -> bool:
@@ -237,8 +247,8 @@ def _entry(row: FormRow, task: Task, unit: str, catalogue: Catalogue, form: Form
     ]
 
 
-def _recognition(row: FormRow, task: Task, how: str, where: dict) -> list[Finding]:
-    if how == "number-changed":
+def _recognition(row: FormRow, task: Task, how: Recognition, where: dict) -> list[Finding]:
+    if how is Recognition.NUMBER_CHANGED:
         return [
             finding(
                 "task-number-changed",
@@ -247,7 +257,7 @@ def _recognition(row: FormRow, task: Task, how: str, where: dict) -> list[Findin
                 **where,
             )
         ]
-    if how == "text-changed":
+    if how is Recognition.TEXT_CHANGED:
         return [
             finding(
                 "task-text-changed",
