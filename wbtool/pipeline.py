@@ -86,10 +86,12 @@ def generate(
     created = datetime.now(timezone.utc)
     files: list[GeneratedFile] = []
     for done, assignment in enumerate(assignments, start=1):
-        generated = _write_one(catalogue, assignment, batch, out_dir, created, findings)
-        if generated is None:
+        path = out_dir / assignment.filename
+        try:
+            files.append(_write_one(catalogue, assignment, batch, path, created))
+        except OSError as exc:
+            findings.append(_unwritable(path, exc))
             return GenerateResult(batch=batch, out_dir=out_dir, files=tuple(files), findings=tuple(findings))
-        files.append(generated)
         if progress is not None:
             progress(done, len(assignments))
     written: tuple[Path, ...] = ()
@@ -100,21 +102,15 @@ def generate(
     return GenerateResult(batch=batch, out_dir=out_dir, files=tuple(files), manifest=written, findings=tuple(findings))
 
 
-def _write_one(
-    catalogue: Catalogue, assignment: Assignment, batch: str, out_dir: Path, created: datetime, findings: list[Finding]
-) -> GeneratedFile | None:
+def _write_one(catalogue: Catalogue, assignment: Assignment, batch: str, path: Path, created: datetime) -> GeneratedFile:
+    """Write one unit's workbook to ``path``; an ``OSError`` says it could not be written."""
     from .io.template_xlsx import write_template
 
     buffer = io.BytesIO()
     identity = identities.make(catalogue, batch, assignment.unit.name)
     write_template(catalogue, assignment, identity, buffer, created=created.replace(tzinfo=None))
     data = buffer.getvalue()
-    path = out_dir / assignment.filename
-    try:
-        write_bytes(path, data)
-    except OSError as exc:
-        findings.append(_unwritable(path, exc))
-        return None
+    write_bytes(path, data)
     return GeneratedFile(
         unit=assignment.unit.name,
         path=path,
