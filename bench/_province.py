@@ -140,10 +140,11 @@ def build(folder: Path, count: int = 1000, *, seed: int = 20230112) -> tuple[Pat
     returns = folder / "returns"
     returns.mkdir(exist_ok=True)
     rng = random.Random(seed)
-    rng.shuffle(result.files)  # mix bureaus and schools, cities and kinds
+    files = list(result.files)
+    rng.shuffle(files)  # mix bureaus and schools, cities and kinds
     jobs = [
         (generated.path, returns / f"{i:04d}-附件2-任务完成情况-{generated.unit}.xlsx", rng.randrange(2**32))
-        for i, generated in enumerate(result.files)
+        for i, generated in enumerate(files)
     ]
     with ProcessPoolExecutor() as pool:
         paths = list(pool.map(fill, jobs, chunksize=16))
