@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from wbtool.importer import NoTaskTable, build_sections, build_units, member_units, notice_facts, task_rows
-
-
-@dataclass
-class Table:
-    rows: list[list[str | None]]
-    merges: list[tuple[int, int, int, int]]
-
-
-@dataclass
-class Document:
-    tables: list[Table]
-    name: str = "通知.docx"
-    paragraphs: tuple[str, ...] = ()
-
+from wbtool.model.imported import SourceDocument, SourceTable
 
 HEADER = ["工程名称", "主要任务", "责任单位", "完成情况"]
+ROLES = {"工程名称": "section", "主要任务": "task", "责任单位": "owners", "完成情况": "entry"}
 
 
-def sections_of(*tables: Table):
-    rows, _ = task_rows([Document(list(tables))])
+def Table(rows, merges=()):
+    """A table as io gives it: the header (the first row naming 主要任务) located."""
+    rows = tuple(tuple(row) for row in rows)
+    header = next((i for i, row in enumerate(rows) if "主要任务" in row), -1)
+    columns = {ROLES[text]: c for c, text in enumerate(rows[header]) if text in ROLES} if header >= 0 else {}
+    return SourceTable(rows, tuple(merges), header, columns)
+
+
+def sections_of(*tables: SourceTable):
+    rows, _ = task_rows([SourceDocument("通知.docx", (), tables)])
     return build_sections(rows)
 
 
@@ -71,7 +65,7 @@ def test_a_headerless_table_continues_the_task_table_before_it():
 
 def test_a_table_without_main_tasks_is_no_task_table():
     with pytest.raises(NoTaskTable):
-        task_rows([Document([Table([["序号", "单位", "联系人"], ["1", "市教育局", "张三"]], [])])])
+        task_rows([SourceDocument("名单.docx", (), (Table([["序号", "单位", "联系人"], ["1", "市教育局", "张三"]]),))])
 
 
 def test_a_name_that_contains_a_member_is_not_its_alias():
@@ -79,7 +73,7 @@ def test_a_name_that_contains_a_member_is_not_its_alias():
     table = Table([HEADER, ["（一）甲", "1. 甲", "江阴市、江阴市华姿中等专业学校", None]], [])
     sections, _ = sections_of(table)
     for members in (["江阴市"], []):
-        units, _, findings = build_units(members, sections)
+        units, _, _, findings = build_units(members, sections)
         assert {u.name: u.kind for u in units} == {"江阴市": "成员单位", "江阴市华姿中等专业学校": "职业院校"}
         assert not any(f.code == "import-unit-alias" for f in findings)
 
@@ -91,6 +85,6 @@ def test_annex1_list_one_name_per_line_or_separated():
 
 def test_notice_facts_missing_are_empty():
     facts = notice_facts(["请于 2024 年 3 月 1 日前报送。联系人：李明，电话：12345678。"])
-    assert facts["deadline"] == "2024年3月1日前"
-    assert facts["contact"] == "李明" and facts["phone"] == "12345678"
-    assert facts["email"] == "" and facts["issuer"] == ""
+    assert facts.deadline == "2024年3月1日前"
+    assert facts.contact == "李明" and facts.phone == "12345678"
+    assert facts.email == "" and facts.issuer == ""

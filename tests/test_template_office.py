@@ -29,7 +29,7 @@ from python_calamine import CalamineWorkbook
 from wbtool import catalogue as catalogues
 from wbtool import identity as identities
 from wbtool import wordcount
-from wbtool.generate import generate
+from wbtool.pipeline import generate
 from wbtool.io import template_xlsx as tx
 
 from office import convert, require_soffice

@@ -15,13 +15,15 @@ from typing import Sequence
 
 from . import atomic, pool
 from . import catalogue as catalogues
-from .findings import finding, has_errors
+from .errors import Refused
+from .findings import finding
 from .importer import NoTaskTable, interpret
 from .io import catalogue_yaml, import_docs
-from .model import Catalogue, Finding
+from .model import Catalogue, Finding, has_errors
+from .model.imported import SourceDocument
 
 
-class ImportRefused(ValueError):
+class ImportRefused(Refused):
     """The import cannot run (unreadable document, no task table, output in the way); the message is Chinese."""
 
     def __init__(self, message: str, findings: Sequence[Finding] = ()):
@@ -70,7 +72,7 @@ def import_catalogue(
     return ImportResult(out, catalogue, tuple(findings) + tuple(checked))
 
 
-def _read(source: Path) -> import_docs.SourceDocument:
+def _read(source: Path) -> SourceDocument:
     """One document, parsed in a process of its own under the readers' limits: it comes from outside."""
     loaded = import_docs.load(source)
     try:

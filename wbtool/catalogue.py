@@ -113,6 +113,7 @@ def build(raw: Any, source: str = "") -> tuple[Catalogue | None, list[Finding]]:
         notice=Notice(**{k: str(v).strip() for k, v in (raw.get("notice") or {}).items()}),
         entry_label=str(raw.get("entry_label", "完成情况")),
         source=source,
+        registry=registry,
     )
     findings.extend(_unused_units(catalogue))
     return catalogue, findings

@@ -16,28 +16,27 @@ note on the draft, which the YAML writer turns into a comment, and an 提示 fin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Sequence
 
+from .errors import UnreadableInput
 from .findings import finding
-from .model import MEMBER, OTHER, SCHOOL, Finding, Group
+from .model import MEMBER, OTHER, SCHOOL, Finding, Group, Notice
+from .model.imported import (
+    NOTICE_LABELS,
+    CatalogueDraft,
+    DraftGroup,
+    DraftSection,
+    DraftTask,
+    DraftUnit,
+    SourceDocument,
+    SourceTable,
+)
 from .owners import Registry, squeeze
-from .read import HEADER_SEARCH_ROWS, header_columns
 
+# What makes a table the task table: it names the tasks and who is responsible.
 TASK_TABLE_ROLES = ("task", "owners")
-MEMBER_NOTE = "附件1 成员单位"  # a fact, not a guess: written without a comment
 DEFAULT_LIMIT = 300
-NOTICE_FIELDS = ("title", "issuer", "period", "deadline", "contact", "phone", "email", "how_to_return")
-NOTICE_LABELS = {
-    "title": "通知标题",
-    "issuer": "发文机关",
-    "period": "总结周期",
-    "deadline": "报送截止时间",
-    "contact": "联系人",
-    "phone": "联系电话",
-    "email": "邮箱",
-    "how_to_return": "报送方式",
-}
 
 # Name endings of vocational schools (职业院校).  A 学院 alone is not one: 无锡学院
 # and 无锡太湖学院 are universities.
@@ -74,68 +73,7 @@ _LIST_TITLES = ("名单", "名录")  # the title of 附件1, the unit list
 _FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "!": "！", "?": "？"})
 
 
-class Table(Protocol):
-    """A table as plain data: rows of cell texts, and merged areas (top, left, bottom, right) whose top-left cell holds the text."""
-
-    rows: Sequence[Sequence[str | None]]
-    merges: Sequence[tuple[int, int, int, int]]
-
-
-class Document(Protocol):
-    name: str
-    paragraphs: Sequence[str]
-    tables: Sequence[Table]
-
-
-@dataclass
-class DraftUnit:
-    name: str
-    kind: str
-    aliases: list[str] = field(default_factory=list)
-    note: str = ""  # why it is here / what was guessed (a YAML comment)
-
-
-@dataclass
-class DraftGroup:
-    name: str
-    kinds: tuple[str, ...] = ()
-    per_task: bool = False
-    note: str = ""
-
-
-@dataclass
-class DraftTask:
-    number: int
-    text: str
-    owners: str
-    deadline: str | None = None
-    group_members: dict[str, list[str]] = field(default_factory=dict)
-    note: str = ""
-
-
-@dataclass
-class DraftSection:
-    title: str
-    tasks: list[DraftTask] = field(default_factory=list)
-    pieces: int = 1  # how many cells its title was pieced together from
-
-
-@dataclass
-class Draft:
-    """A catalogue as the import read it, with the notes the YAML writer turns into comments."""
-
-    title: str
-    attachment: str
-    limit: int
-    sections: list[DraftSection]
-    units: list[DraftUnit]
-    groups: list[DraftGroup]
-    notice: dict[str, str]
-    sources: list[str]
-    notes: dict[str, str] = field(default_factory=dict)  # top-level key → comment
-
-
-class NoTaskTable(ValueError):
+class NoTaskTable(UnreadableInput):
     """None of the documents holds a table with 主要任务 and 责任单位 columns."""
 
 
@@ -192,7 +130,7 @@ class _Row:
     no: str | None
 
 
-def task_rows(documents: Sequence[Document]) -> tuple[list[_Row], dict[str, str]]:
+def task_rows(documents: Sequence[SourceDocument]) -> tuple[list[_Row], dict[str, str]]:
     """Every data row of every task table, in document order, and the header's label per role.
 
     A table after a PDF-to-Word conversion is one per page, each with the header
@@ -203,34 +141,23 @@ def task_rows(documents: Sequence[Document]) -> tuple[list[_Row], dict[str, str]
     labels: dict[str, str] = {}
     for document in documents:
         columns: dict[str, int] | None = None
-        width = -1
+        width, start = -1, -1
         for table in document.tables:
-            start, found = _header(table)
-            if found is not None:
-                columns, width = found, _width(table)
-                labels = labels or {role: squeeze(table.rows[start][index] or "") for role, index in found.items()}
-            elif columns is None or _width(table) != width:
+            if table.header >= 0:
+                columns, width, start = table.columns, table.width, table.header
+                labels = labels or {role: squeeze(table.rows[start][index] or "") for role, index in columns.items()}
+            elif columns is None or table.width != width:
                 columns = None
                 continue
-            rows.extend(_data_rows(table, start + 1, columns))
+            else:
+                start = -1
+            rows.extend(_data_rows(table, start + 1, columns, labels))
     if not labels:
         raise NoTaskTable()
     return rows, labels
 
 
-def _header(table: Table) -> tuple[int, dict[str, int] | None]:
-    for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
-        columns = header_columns(row, TASK_TABLE_ROLES)
-        if columns is not None:
-            return index, columns
-    return -1, None
-
-
-def _width(table: Table) -> int:
-    return max((len(row) for row in table.rows), default=0)
-
-
-def _data_rows(table: Table, first: int, columns: dict[str, int]) -> list[_Row]:
+def _data_rows(table: SourceTable, first: int, columns: dict[str, int], labels: dict[str, str]) -> list[_Row]:
     covered: dict[tuple[int, int], tuple[int, int]] = {}
     for top, left, bottom, right in table.merges:
         for r in range(top, bottom + 1):
@@ -254,9 +181,9 @@ def _data_rows(table: Table, first: int, columns: dict[str, int]) -> list[_Row]:
 
     rows = []
     for r in range(first, len(table.rows)):
-        if header_columns(table.rows[r], ("task",)) is not None:
-            continue  # the header repeated on a new page
         section, task, owners = cell(r, "section", False), cell(r, "task", False), cell(r, "owners", True)
+        if task is not None and squeeze(task) == labels.get("task"):
+            continue  # the header repeated on a new page
         if section is None and (task is None or owners is None):
             title = _title_row(table.rows[r])
             if title is not None:
@@ -276,54 +203,50 @@ def build_sections(rows: Sequence[_Row]) -> tuple[list[DraftSection], list[Findi
     unnumbered 工程 cell is a fragment of the current title (a title broken over rows
     or pages); without numbering, every 工程 cell starts a new 工程."""
     numbered = any(row.section and _SECTION_MARK.match(row.section.strip()) for row in rows)
-    sections: list[DraftSection] = []
-    fragments: list[list[str]] = []
+    pieces: list[list[str]] = []  # per 工程: the cells its title is written in
+    tasks: list[list[DraftTask]] = []
     findings: list[Finding] = []
     last_number = 0
     for row in rows:
         if row.section and row.section.strip():
-            if sections and numbered and not _SECTION_MARK.match(row.section.strip()):
-                fragments[-1].append(row.section)
+            if pieces and numbered and not _SECTION_MARK.match(row.section.strip()):
+                pieces[-1].append(row.section)
             else:
-                sections.append(DraftSection(title=""))
-                fragments.append([row.section])
+                pieces.append([row.section])
+                tasks.append([])
         if not row.task or not unwrap(row.task):
             continue
-        if not sections:
-            sections.append(DraftSection(title=""))
-            fragments.append([])
+        if not pieces:
+            pieces.append([])
+            tasks.append([])
         task, note = _task(row, last_number)
         if note:
             findings.append(finding("import-task-numbered", note, task=task.number))
         last_number = task.number
-        sections[-1].tasks.append(task)
-    for section, pieces in zip(sections, fragments):
-        section.title = section_title("".join(pieces)) or "主要任务"
-        section.pieces = len(pieces)
-        if len(pieces) > 1:
-            findings.append(
-                finding(
-                    "import-section-joined",
-                    f"工程名称“{section.title}”在表中分在 {len(pieces)} 处（跨行或跨页），已拼合为一个，请核对。",
-                )
-            )
-    return [section for section in sections if section.tasks], findings
+        tasks[-1].append(task)
+    sections = []
+    for cells, its_tasks in zip(pieces, tasks):
+        title = section_title("".join(cells)) or "主要任务"
+        note = ""
+        if len(cells) > 1:
+            note = f"工程名称在表中分在 {len(cells)} 处，已拼合（推断）"
+            message = f"工程名称“{title}”在表中分在 {len(cells)} 处（跨行或跨页），已拼合为一个，请核对。"
+            findings.append(finding("import-section-joined", message))
+        if its_tasks:
+            sections.append(DraftSection(title, tuple(its_tasks), note))
+    return sections, findings
 
 
 def _task(row: _Row, last_number: int) -> tuple[DraftTask, str]:
-    text = unwrap(row.task)
-    number, text = split_number(text)
-    note = ""
+    number, text = split_number(unwrap(row.task))
     if row.no and unwrap(row.no).isdigit():
         number = int(unwrap(row.no))
-    if number is None:
-        number = last_number + 1
-        note = f"任务“{text[:20]}……”没有序号，按顺序编为 {number}，请核对。"
     deadline = unwrap(row.deadline) or None
-    task = DraftTask(number=number, text=unwrap(text), owners=unwrap(row.owners), deadline=deadline)
-    if note:
-        task.note = "序号为导入时按顺序编排"
-    return task, note
+    if number is not None:
+        return DraftTask(number, text, unwrap(row.owners), deadline), ""
+    number = last_number + 1
+    task = DraftTask(number, text, unwrap(row.owners), deadline, note="序号为导入时按顺序编排（推断）")
+    return task, f"任务“{text[:20]}……”没有序号，按顺序编为 {number}，请核对。"
 
 
 # ---------------------------------------------------------------------------
@@ -350,17 +273,28 @@ def member_units(paragraphs: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+@dataclass
+class _UnitRecord:
+    """A unit while the registry is being built (aliases still grow)."""
+
+    name: str
+    kind: str
+    note: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+    def draft(self) -> DraftUnit:
+        return DraftUnit(self.name, self.kind, tuple(self.aliases), self.note)
+
+
 class _Units:
     """The unit registry the import builds: members first, then every owner the table names."""
 
     def __init__(self, members: Sequence[str]):
-        self.units: dict[str, DraftUnit] = {
-            name: DraftUnit(name, MEMBER, note=MEMBER_NOTE) for name in members
-        }
+        self.units: dict[str, _UnitRecord] = {name: _UnitRecord(name, MEMBER) for name in members}
         self.members_listed = bool(members)
         self.findings: list[Finding] = []
 
-    def lookup(self, name: str) -> DraftUnit | None:
+    def lookup(self, name: str) -> _UnitRecord | None:
         if name in self.units:
             return self.units[name]
         return next((unit for unit in self.units.values() if name in unit.aliases), None)
@@ -386,12 +320,13 @@ class _Units:
                 self.add(alias, "表中责任单位")
                 continue
             unit.aliases.append(alias)
+            unit.note = "；".join(filter(None, [unit.note, f"别名“{alias}”为推断（表中的简称）"]))
             message = f"表中的“{alias}”推断为“{unit.name}”的简称，已登记为别名，请核对。"
             self.findings.append(finding("import-unit-alias", message, unit=unit.name))
 
-    def add(self, name: str, where: str) -> DraftUnit:
+    def add(self, name: str, where: str) -> _UnitRecord:
         kind, reason = unit_kind(name, self.members_listed)
-        unit = self.units[name] = DraftUnit(name, kind, note=f"{where}；类别“{kind}”为推断（{reason}）")
+        unit = self.units[name] = _UnitRecord(name, kind, note=f"{where}；类别“{kind}”为推断（{reason}）")
         self.findings.append(
             finding("import-unit-kind", f"“{name}”的类别推断为“{kind}”（{reason}），请核对。", unit=name)
         )
@@ -400,44 +335,42 @@ class _Units:
 
 def build_units(
     members: Sequence[str], sections: Sequence[DraftSection]
-) -> tuple[list[DraftUnit], list[DraftGroup], list[Finding]]:
-    """The unit registry and groups from 附件1 and the 责任单位 of every task.
-
-    Groups a task's owners name are recognised by their usual spellings; a per-task
-    group (各相关院校) gets the schools the task's own text names.
-    """
+) -> tuple[list[DraftUnit], list[DraftGroup], list[DraftSection], list[Finding]]:
+    """The unit registry and groups from 附件1 and the 责任单位 of every task, and the
+    sections with each per-task group's members (各相关院校: the schools the task's own
+    text names).  Groups are recognised by their usual spellings."""
     tasks = [task for section in sections for task in section.tasks]
     groups = _groups_named(task.owners for task in tasks)
     splitter = Registry((), [Group(group.name, group.kinds, per_task=group.per_task) for group in groups])
     registry = _Units(members)
-    owner_names = [token.text for task in tasks for token in splitter.parse(task.owners) if not token.group]
-    registry.add_owner_names(owner_names)
+    registry.add_owner_names([token.text for task in tasks for token in splitter.parse(task.owners) if not token.group])
     guesses: list[Finding] = []
-    for task in tasks:
-        for group in groups:
-            if group.per_task and group.name in squeeze(task.owners):
-                named = _schools_named(task.text, registry)
-                task.group_members[group.name] = named
-                task.note = f"“{group.name}”推断为任务内容点名的院校"
-                guesses.append(
-                    finding(
-                        "import-group-members",
-                        f"任务 {task.number} 的“{group.name}”推断为任务内容点名的 {len(named)} 所院校："
-                        f"{'、'.join(named) or '（未找到）'}，请核对。",
-                        task=task.number,
-                    )
+    with_members = []
+    for section in sections:
+        section_tasks = []
+        for task in section.tasks:
+            named = [(group.name, _schools_named(task.text, registry)) for group in groups if group.per_task and group.name in squeeze(task.owners)]
+            for group_name, schools in named:
+                message = (
+                    f"任务 {task.number} 的“{group_name}”推断为任务内容点名的 {len(schools)} 所院校："
+                    f"{'、'.join(schools) or '（未找到）'}，请核对。"
                 )
+                guesses.append(finding("import-group-members", message, task=task.number))
+                task = replace(
+                    task,
+                    group_members=(*task.group_members, (group_name, tuple(schools))),
+                    note=f"“{group_name}”推断为任务内容点名的院校",
+                )
+            section_tasks.append(task)
+        with_members.append(replace(section, tasks=tuple(section_tasks)))
     for group in groups:
         if group.kinds:
-            schools = [unit.name for unit in registry.units.values() if unit.kind in group.kinds]
-            guesses.append(
-                finding(
-                    "import-group-members",
-                    f"“{group.name}”推断为名录中所有{'、'.join(group.kinds)}（目前 {len(schools)} 所），请核对名录中的院校是否齐全。",
-                )
-            )
-    # Unit findings last: naming schools in a task's text may have added units.
-    return list(registry.units.values()), groups, registry.findings + guesses
+            count = sum(1 for unit in registry.units.values() if unit.kind in group.kinds)
+            message = f"“{group.name}”推断为名录中所有{'、'.join(group.kinds)}（目前 {count} 所），请核对名录中的院校是否齐全。"
+            guesses.append(finding("import-group-members", message))
+    units = [unit.draft() for unit in registry.units.values()]
+    # Unit findings first: naming schools in a task's text may have added units.
+    return units, groups, with_members, registry.findings + guesses
 
 
 def _groups_named(owner_texts) -> list[DraftGroup]:
@@ -476,11 +409,11 @@ def _schools_named(text: str, registry: _Units) -> list[str]:
 # ---------------------------------------------------------------------------
 
 
-def notice_facts(paragraphs: Sequence[str]) -> dict[str, str]:
-    """Title, issuer, period, deadline, contact, phone, email and how to return, from the notice's body."""
+def notice_facts(paragraphs: Sequence[str]) -> Notice:
+    """Title, issuer, period, deadline, contact, phone, email and how to return, from the notice's body ("" where not found)."""
     lines = [unwrap(p) for p in paragraphs]
     body = "\n".join(lines)
-    facts = dict.fromkeys(NOTICE_FIELDS, "")
+    facts = dict.fromkeys(NOTICE_LABELS, "")
     facts["title"] = _notice_title(lines)
     facts["issuer"] = _issuer(lines)
     patterns = {
@@ -499,7 +432,7 @@ def notice_facts(paragraphs: Sequence[str]) -> dict[str, str]:
         after = re.match(r"[，,]?(将[^。\n]*。)", body[match.end() :])
         if after:
             facts["how_to_return"] = after.group(1)
-    return facts
+    return Notice(**facts)
 
 
 def _notice_title(lines: Sequence[str]) -> str:
@@ -546,15 +479,14 @@ def table_title(paragraphs: Sequence[str]) -> tuple[str, str]:
     return label, title
 
 
-def sheet_title(documents: Sequence[Document]) -> tuple[str, str]:
+def sheet_title(documents: Sequence[SourceDocument]) -> tuple[str, str]:
     """``(attachment label, title)`` from the cells above a workbook's task table header."""
     label, title = "", ""
     for document in documents:
         for table in document.tables:
-            start, found = _header(table)
-            if found is None:
+            if table.header < 0:
                 continue
-            for row in table.rows[:start]:
+            for row in table.rows[: table.header]:
                 for text in (squeeze(cell) for cell in row if cell):
                     if _ATTACHMENT_HEADING.match(text):
                         label = text
@@ -581,7 +513,7 @@ def word_limit(labels: dict[str, str], paragraphs: Sequence[str]) -> int | None:
 # ---------------------------------------------------------------------------
 
 
-def interpret(documents: Sequence[Document]) -> tuple[Draft, list[Finding]]:
+def interpret(documents: Sequence[SourceDocument]) -> tuple[CatalogueDraft, list[Finding]]:
     """A catalogue draft from the documents of one notice; raises ``NoTaskTable``."""
     rows, labels = task_rows(documents)
     sections, findings = build_sections(rows)
@@ -589,7 +521,7 @@ def interpret(documents: Sequence[Document]) -> tuple[Draft, list[Finding]]:
         raise NoTaskTable()
     paragraphs = [p for document in documents for p in document.paragraphs]
     members = member_units(paragraphs)
-    units, groups, unit_findings = build_units(members, sections)
+    units, groups, sections, unit_findings = build_units(members, sections)
     findings.extend(unit_findings)
     label, title = table_title(paragraphs)
     if not title:
@@ -606,7 +538,7 @@ def interpret(documents: Sequence[Document]) -> tuple[Draft, list[Finding]]:
         findings.append(finding("import-notice-missing", f"文件中未写明每项完成情况的字数上限，暂按 {DEFAULT_LIMIT} 字，请核对 limit。"))
     notice = notice_facts(paragraphs)
     if paragraphs:
-        missing = [NOTICE_LABELS[key] for key, value in notice.items() if not value]
+        missing = [NOTICE_LABELS[key] for key, value in vars(notice).items() if not value]
         if missing:
             findings.append(
                 finding("import-notice-missing", f"通知中未找到：{'、'.join(missing)}。填报说明会用到这些内容，请在 notice 中补全。")
@@ -615,15 +547,15 @@ def interpret(documents: Sequence[Document]) -> tuple[Draft, list[Finding]]:
         findings.append(
             finding("import-notice-missing", "未找到附件1 单位名单：所有单位都来自表中的责任单位，类别为推断，请核对 units。")
         )
-    draft = Draft(
+    draft = CatalogueDraft(
         title=title,
         attachment=label or "附件2",
         limit=limit,
-        sections=sections,
-        units=units,
-        groups=groups,
+        sections=tuple(sections),
+        units=tuple(units),
+        groups=tuple(groups),
         notice=notice,
-        sources=[document.name for document in documents],
+        sources=tuple(document.name for document in documents),
         notes=notes,
     )
     return draft, findings

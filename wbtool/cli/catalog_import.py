@@ -7,8 +7,8 @@ import sys
 import click
 
 from ..catalog_import import ImportRefused, import_catalogue
-from ..importer import NOTICE_LABELS
 from ..model import Severity
+from ..model.imported import NOTICE_LABELS
 from ._common import EXIT_BLOCKING, EXIT_CANNOT_RUN, EXIT_OK, OPTIONS_METAVAR, console, err_console, render_findings
 
 

@@ -11,11 +11,11 @@ from datetime import date
 
 import yaml
 
-from ..importer import MEMBER_NOTE, NOTICE_FIELDS, NOTICE_LABELS, Draft, DraftTask, DraftUnit
 from ..model import MEMBER, OTHER, SCHOOL
+from ..model.imported import NOTICE_LABELS, CatalogueDraft, DraftTask, DraftUnit
 
 
-def dump(draft: Draft, catalogue_id: str, today: date | None = None) -> str:
+def dump(draft: CatalogueDraft, catalogue_id: str, today: date | None = None) -> str:
     """The catalogue file's text."""
     lines = _head(draft, catalogue_id, today or date.today())
     lines += _notice(draft)
@@ -25,7 +25,7 @@ def dump(draft: Draft, catalogue_id: str, today: date | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _head(draft: Draft, catalogue_id: str, today: date) -> list[str]:
+def _head(draft: CatalogueDraft, catalogue_id: str, today: date) -> list[str]:
     sources = "、".join(draft.sources)
     return [
         f"# {draft.title}",
@@ -42,20 +42,20 @@ def _head(draft: Draft, catalogue_id: str, today: date) -> list[str]:
     ]
 
 
-def _notice(draft: Draft) -> list[str]:
+def _notice(draft: CatalogueDraft) -> list[str]:
     lines = []
-    if not any(draft.notice.values()):
+    if not any(vars(draft.notice).values()):
         lines.append("# 通知要素（填报说明里会用到）：文件中未找到，请补全。")
     lines.append("notice:")
-    for key in NOTICE_FIELDS:
-        value = draft.notice.get(key, "")
+    for key in NOTICE_LABELS:
+        value = getattr(draft.notice, key)
         note = "" if value else f"未找到{NOTICE_LABELS[key]}，请补全"
         lines.append(f"  {key}: {_plain(value)}{_comment(note)}")
     lines.append("")
     return lines
 
 
-def _units(units: list[DraftUnit]) -> list[str]:
+def _units(units: tuple[DraftUnit, ...]) -> list[str]:
     lines = ["# 单位名录。kind：成员单位（附件1）/ 职业院校 / 其他。aliases：简称和其他写法。", "units:"]
     headings = {
         MEMBER: "成员单位（附件1；未找到附件1时为推断）",
@@ -69,16 +69,13 @@ def _units(units: list[DraftUnit]) -> list[str]:
         lines.append(f"  # {headings[kind]}")
         for unit in chosen:
             aliases = ", ".join(_flow(alias) for alias in unit.aliases)
-            note = "" if unit.note == MEMBER_NOTE else unit.note
-            if unit.aliases:
-                note = "；".join(filter(None, [note, "别名为推断（表中的简称）"]))
             entry = f"{{name: {_flow(unit.name)}, kind: {kind}, aliases: [{aliases}]}}"
-            lines.append(f"  - {entry}{_comment(note)}")
+            lines.append(f"  - {entry}{_comment(unit.note)}")
     lines.append("")
     return lines
 
 
-def _groups(draft: Draft) -> list[str]:
+def _groups(draft: CatalogueDraft) -> list[str]:
     if not draft.groups:
         return []
     lines = ["# 单位组：表中以集体名义出现的责任单位（成员为推断，请核对）。", "groups:"]
@@ -92,11 +89,10 @@ def _groups(draft: Draft) -> list[str]:
     return lines
 
 
-def _sections(draft: Draft) -> list[str]:
+def _sections(draft: CatalogueDraft) -> list[str]:
     lines = ["sections:"]
     for section in draft.sections:
-        note = f"工程名称在表中分在 {section.pieces} 处，已拼合（推断）" if section.pieces > 1 else ""
-        lines.append(f"  - title: {_plain(section.title)}{_comment(note)}")
+        lines.append(f"  - title: {_plain(section.title)}{_comment(section.note)}")
         lines.append("    tasks:")
         for task in section.tasks:
             lines += _task(task)
@@ -113,7 +109,7 @@ def _task(task: DraftTask) -> list[str]:
         lines.append(f"        deadline: {_plain(task.deadline)}")
     if task.group_members:
         lines.append(f"        group_members:{_comment(task.note)}")
-        for group, members in task.group_members.items():
+        for group, members in task.group_members:
             lines.append(f"          {_plain(group)}:")
             lines += [f"            - {_plain(member)}" for member in members]
     return lines

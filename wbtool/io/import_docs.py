@@ -2,9 +2,10 @@
 
 Formats: .docx (python-docx), .doc / .wps (through LibreOffice, see ``soffice``), and
 workbooks (.xlsx, .xls, .ods, WPS .et, through calamine).  Tables come as
-``read_sheet.Grid``: cell texts plus merged areas (Word's vMerge/gridSpan, Excel's
-merged ranges), so the one who interprets them knows which empty cell is covered by
-the cell above.  What the document means is not decided here.
+``model.imported.SourceTable``: cell texts plus merged areas (Word's vMerge/gridSpan,
+Excel's merged ranges), so the one who interprets them knows which empty cell is
+covered by the cell above, and the task table's header found the way a returned
+form's is (``io.read.header_columns``).  What the document means is not decided here.
 """
 
 from __future__ import annotations
@@ -13,25 +14,22 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UnreadableInput
+from ..model.imported import SourceDocument, SourceTable
 from . import crypto, read_docx, read_sheet, soffice
+from .read import HEADER_SEARCH_ROWS, header_columns
 from .read_sheet import Grid
 
 WORD_SUFFIXES = (".docx", ".docm", ".dotx")
 OLD_WORD_SUFFIXES = (".doc", ".wps", ".dot", ".wpt")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 SUFFIXES = WORD_SUFFIXES + OLD_WORD_SUFFIXES + WORKBOOK_SUFFIXES
+# What makes a table the task table: it names the tasks and who is responsible (an
+# official list may have no 完成情况 column).
+TASK_TABLE_ROLES = ("task", "owners")
 
 
-@dataclass(frozen=True)
-class SourceDocument:
-    """One official document as text: ``paragraphs`` of the body outside tables, and its ``tables``."""
-
-    name: str
-    paragraphs: tuple[str, ...]
-    tables: tuple[Grid, ...]
-
-
-class DocumentUnreadable(ValueError):
+class DocumentUnreadable(UnreadableInput):
     """The document cannot be read; ``str(exc)`` is a Chinese sentence saying why and what to do."""
 
 
@@ -106,7 +104,7 @@ def parse(loaded: Loaded) -> SourceDocument:
     """The paragraphs and tables of a loaded document; raises ``DocumentUnreadable`` for a damaged one."""
     try:
         if loaded.kind == "workbook":
-            return SourceDocument(loaded.name, (), read_sheet.read_workbook(loaded.data))
+            return SourceDocument(loaded.name, (), tuple(map(_located, read_sheet.read_workbook(loaded.data))))
         return _word(loaded.name, loaded.data)
     except (KeyboardInterrupt, SystemExit):
         raise
@@ -121,4 +119,13 @@ def _word(name: str, data: bytes) -> SourceDocument:
 
     document = docx.Document(io.BytesIO(read_docx.as_plain_docx(data)))
     paragraphs = tuple(paragraph.text for paragraph in document.paragraphs)
-    return SourceDocument(name, paragraphs, read_docx.read_tables(data))
+    return SourceDocument(name, paragraphs, tuple(map(_located, read_docx.read_tables(data))))
+
+
+def _located(grid: Grid) -> SourceTable:
+    """The grid as plain data, with its task-table header found the way returned forms' are."""
+    for index, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
+        columns = header_columns(row, TASK_TABLE_ROLES)
+        if columns is not None:
+            return SourceTable(grid.rows, grid.merges, index, columns)
+    return SourceTable(grid.rows, grid.merges)

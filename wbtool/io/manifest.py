@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import xlsxwriter
 
 from ..atomic import write_bytes, write_text
+from ..errors import UnreadableInput
+from ..model import Manifest, ManifestFile
 from .template_xlsx import BODY_FONT, HEADER_FONT, TITLE_FONT, check_call
 
 JSON_NAME = "清单.json"
@@ -23,26 +25,7 @@ SEND_LIST_SHEET = "发送清单"
 FORMAT_VERSION = 1
 
 
-@dataclass(frozen=True)
-class ManifestFile:
-    unit: str
-    kind: str
-    email: str | None
-    file: str  # name inside the batch folder
-    sha256: str
-    tasks: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Manifest:
-    batch: str
-    catalogue: str
-    fingerprint: str
-    generated_at: str  # ISO 8601 with offset
-    files: tuple[ManifestFile, ...]
-
-
-class ManifestError(ValueError):
+class ManifestError(UnreadableInput):
     """A manifest file exists but is not one we wrote."""
 
 

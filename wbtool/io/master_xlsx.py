@@ -20,23 +20,30 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .. import wordcount
 from ..atomic import atomic_path
-from ..merge import FINDING_COLUMNS, Master, TaskRow, UnitStatus, finding_cells, printable
-from ..model import Severity
-
-# Sheet names and the headers ``master_read`` matches on: a public contract.
-SHEET_TABLE = "附件2"
-SHEET_UNITS = "报送情况"
-SHEET_DETAILS = "明细"
-SHEET_FINDINGS = "问题清单"
-
-COL_NO, COL_SECTION, COL_TASK, COL_OWNERS = "序号", "工程名称", "主要任务", "责任单位"
-COL_ENTRY, COL_WORDS, COL_FINAL, COL_FINAL_WORDS = "完成情况", "字数", "定稿", "定稿字数"
-COL_MISSING, COL_DEADLINE = "未填单位", "完成年限"
-# The pie's summary beside the unit list has headers of its own: no header of the
-# list may appear twice on the sheet, or a reader by header name takes the wrong column.
-SUMMARY_COLUMNS = ("报送进度", "单位数")
-UNIT_COLUMNS = ("单位", "类别", "状态", "报送时间", "文件", "应填任务数", "已填", "未填", "错误数", "警告数")
-DETAIL_COLUMNS = ("单位", "序号", "主要任务", "完成情况", "字数", "来源文件", "单元格", "保存时间", "是否被更正替代")
+from ..errors import CannotWrite
+from ..layout import (
+    COL_DEADLINE,
+    COL_ENTRY,
+    COL_FINAL,
+    COL_FINAL_WORDS,
+    COL_MISSING,
+    COL_NO,
+    COL_OWNERS,
+    COL_SECTION,
+    COL_TASK,
+    COL_WORDS,
+    DETAIL_COLUMNS,
+    FINDING_COLUMNS,
+    SHEET_DETAILS,
+    SHEET_FINDINGS,
+    SHEET_TABLE,
+    SHEET_UNITS,
+    SUMMARY_COLUMNS,
+    UNIT_COLUMNS,
+    finding_cells,
+)
+from ..model import Master, Severity, TaskRow, UnitStatus
+from ..text import printable
 
 BODY_FONT, HEADER_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "方正小标宋简体"
 BODY_SIZE = 11
@@ -49,7 +56,7 @@ FILL_MISSING = "#FFF2CC"  # light yellow: an owner has not reported
 FILL_HEADER = "#D9E1F2"
 
 
-class MasterWriteError(RuntimeError):
+class MasterWriteError(CannotWrite):
     """xlsxwriter refused a write: a bug in this module, never a bad input."""
 
 

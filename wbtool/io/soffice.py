@@ -21,6 +21,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..errors import UnreadableInput
+
 DEFAULT_TIMEOUT = 120.0
 # Where the Windows installer puts it; the bureau's PC rarely has it on PATH.
 _WINDOWS_PATHS = (
@@ -32,7 +34,7 @@ _NAMES = ("soffice", "libreoffice")
 NOT_INSTALLED = "本机未安装 LibreOffice，无法转换此文件。请用 Word 或 WPS 打开后“另存为” .docx（表格另存为 .xlsx）再试。"
 
 
-class ConversionError(RuntimeError):
+class ConversionError(UnreadableInput):
     """LibreOffice is missing or could not convert the file; ``str(exc)`` is the Chinese message."""
 
 
