@@ -231,3 +231,13 @@ def test_an_existing_catalogue_is_kept_unless_forced(tmp_path):
     assert forced.exit_code == 0, forced.output
     assert catalogues.load(out)[0].id == "jy"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue.yaml"]  # no temporary file left
+
+
+def test_a_catalogue_the_check_rejects_is_written_but_exits_1(tmp_path):
+    out = tmp_path / "catalogue.yaml"
+    result = CliRunner().invoke(
+        main, ["catalog", "import", str(FIXTURES / "jiangyin-list-task-number-1-twice.docx"), "--out", str(out)]
+    )
+    assert result.exit_code == 1, result.output
+    assert "catalog-duplicate-task" in result.output
+    assert out.exists()  # the bureau corrects the slip in the file, then runs catalog check
