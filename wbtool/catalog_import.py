@@ -9,7 +9,7 @@ unless asked.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -66,6 +66,8 @@ def import_catalogue(
             "表格不能是图片或扫描件。"
         )
         raise ImportRefused("未找到任务表，未导入。", [finding("import-no-table", message, file=", ".join(map(str, sources)))])
+    # Every guess is a comment in the file written: that is where the bureau reviews it.
+    findings = [replace(f, file=f.file or str(out)) for f in findings]
     text = catalogue_yaml.dump(draft, catalogue_id or default_id(out))
     atomic.write_text(out, text)
     catalogue, checked = catalogues.load(out)  # exactly what `wbtool catalog check` will say
