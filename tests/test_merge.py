@@ -99,10 +99,21 @@ def test_shared_task_lists_units_in_owner_order_with_labels(result, wuxi):
     assert [e.unit for e in row.entries] == [shared.owners[0], shared.owners[1]]
     assert row.merged.startswith(f"【{shared.owners[0]}】牵头单位")
     assert f"\n\n【{shared.owners[1]}】第二单位" in row.merged
-    assert row.final == ""  # two entries: the bureau writes the 定稿
+    # Within the limit, the 定稿 is prefilled with the merged text, labels kept:
+    # a 「我局……」 without its unit would be unreadable once published.
+    assert row.final == row.merged
 
 
-def test_final_prefilled_only_for_one_entry_within_limit(result, wuxi):
+def test_final_not_prefilled_when_the_merged_text_is_over_the_limit(wuxi):
+    shared = shared_task(wuxi)
+    half = "字" * (wuxi.limit // 2 + 5)
+    entries = tuple(entry(unit, shared.no, half) for unit in shared.owners[:2])
+    files = tuple(FileReport(f"回收/{u}.xlsx", u, "form", saved_at=SAVED) for u in shared.owners[:2])
+    row = next(r for r in build_master(CheckResult(wuxi, files, entries, ())).rows if r.task.no == shared.no)
+    assert row.over_limit and row.final == ""
+
+
+def test_final_prefilled_within_limit(result, wuxi):
     rows = {r.task.no: r for r in build_master(result).rows}
     by_text = {e.text: e.task for e in result.entries}
     assert rows[by_text["=1+1"]].final == "=1+1"

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from .findings import finding
-from .model import UNIT_KINDS, Catalogue, Finding, Group, Notice, Section, Task, Unit
+from .model import UNIT_KINDS, Catalogue, Finding, Group, Notice, ReportHead, Section, Task, Unit
 from .owners import Registry, squeeze
 
 DEFAULT = "wuxi-2022"
@@ -111,11 +111,28 @@ def build(raw: Any, source: str = "") -> tuple[Catalogue | None, list[Finding]]:
         units=units,
         groups=groups,
         notice=Notice(**{k: str(v).strip() for k, v in (raw.get("notice") or {}).items()}),
+        report=_report_head(raw.get("report") or {}),
         entry_label=str(raw.get("entry_label", "完成情况")),
         source=source,
     )
     findings.extend(_unused_units(catalogue))
     return catalogue, findings
+
+
+def _lines(value: Any) -> tuple[str, ...]:
+    """A text given as one string or as a list of the lines it is printed on."""
+    if isinstance(value, (list, tuple)):
+        return tuple(squeeze(str(line)) for line in value if str(line).strip())
+    return (squeeze(str(value)),) if value and str(value).strip() else ()
+
+
+def _report_head(raw: dict) -> ReportHead:
+    return ReportHead(
+        recipient=squeeze(str(raw.get("recipient") or "")),
+        issuer=_lines(raw.get("issuer")),
+        date=str(raw.get("date") or "").strip(),
+        title=_lines(raw.get("title")),
+    )
 
 
 def _unit(raw: Any) -> Unit:

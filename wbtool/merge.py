@@ -11,8 +11,8 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -52,7 +52,7 @@ class TaskRow:
     owners: tuple[str, ...]  # lead first, then the table's order
     entries: tuple[Entry, ...]  # current entries, in owners' order
     merged: str  # 完成情况: the entries joined (with 【单位】 labels on shared tasks)
-    final: str  # 定稿 prefill: the single entry within the limit, else empty
+    final: str  # 定稿 prefill: the merged text (labels kept) when within the limit, else empty
     missing: tuple[str, ...]  # owners without a current entry
     limit: int
 
@@ -143,12 +143,14 @@ def _task_row(task: Task, entries: list[Entry], limit: int) -> TaskRow:
     # Entries from units outside the owners (accepted by an override) go last.
     entries = sorted(entries, key=lambda e: rank.get(e.unit, len(rank)))
     reported = {e.unit for e in entries}
+    merged = merged_text(entries, labelled=len(owners) > 1 or len(reported) > 1)
     return TaskRow(
         task=task,
         owners=owners,
         entries=tuple(entries),
-        merged=merged_text(entries, labelled=len(owners) > 1 or len(reported) > 1),
-        final=entries[0].text if len(entries) == 1 and wordcount.count(entries[0].text) <= limit else "",
+        merged=merged,
+        # Labels stay: a shared task's 「我局……」 is unreadable without its 【单位】.
+        final=merged if wordcount.count(merged) <= limit else "",
         missing=tuple(unit for unit in owners if unit not in reported),
         limit=limit,
     )
@@ -231,11 +233,12 @@ def merge(
     password: str | None = None,
     assignments: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    dated: date | None = None,
 ) -> MergeResult:
     """Check ``paths``, merge, and write the four outputs into ``out_dir``.
 
     Raises ``MergeRefused`` before reading anything when ``out_dir`` would mix the
-    outputs with the inputs.
+    outputs with the inputs.  ``dated`` is the report's 成文日期.
     """
     # Imported here: the writers and the report import this module for its data
     # classes and need none of the check stage's readers.
@@ -244,7 +247,7 @@ def merge(
     warm_up()  # the readers' server boots while the writers are imported and the returns collected
     from .check import check_returns
     from .io import master_xlsx
-    from .report import build_report, view_of, write_report
+    from .report import build_report, pending_finals, view_of, write_report
 
     out = Path(out_dir)
     targets = {key: out / name for key, name in output_names(catalogue).items()}
@@ -252,9 +255,11 @@ def merge(
 
     result = check_returns(paths, catalogue, password=password, assignments=assignments, progress=progress)
     master = build_master(result)
+    # Tasks the report prints as 「（待定稿）」 are listed with every other finding.
+    master = replace(master, findings=master.findings + tuple(pending_finals(view_of(master))))
     # Two writers, two cores: the Word report is written in a process of its own
     # while this one writes the master workbook.
-    report_written = in_background(write_report, build_report(view_of(master)), targets["report"])
+    report_written = in_background(write_report, build_report(view_of(master), today=dated), targets["report"])
     try:
         master_xlsx.write_master(master, targets["master"])
     finally:
