@@ -356,10 +356,11 @@ def edit_final(path: Path, edits: dict[int, str], *, insert_blank_row: bool = Fa
     book = load_workbook(path)
     sheet = book["附件2"]
     rows = table_rows(sheet)
+    final = next(c.column for c in sheet[4] if c.value == "定稿")
     for no, text in edits.items():
-        sheet.cell(rows[no], 7).value = text
+        sheet.cell(rows[no], final).value = text
     if insert_blank_row:
-        sheet.insert_rows(5)
+        sheet.insert_rows(6)
     book.save(path)
 
 
@@ -380,7 +381,7 @@ def test_final_over_limit_is_reported_with_its_cell(master_file, wuxi, tmp_path)
     over = [f for f in findings if f.code == "final-over-limit"]
     assert [(f.task, f.severity.value) for f in over] == [(no, "error")]
     row = table_rows(load_workbook(master_file)["附件2"])[no]
-    assert over[0].cell == f"附件2!G{row}" and over[0].text == "超" * (wuxi.limit + 1)
+    assert over[0].cell == f"附件2!F{row}" and over[0].text == "超" * (wuxi.limit + 1)
 
 
 def test_read_master_keeps_units_and_findings(master_file, master):
@@ -396,9 +397,9 @@ def test_sorted_rows_still_match_by_number(master_file, wuxi, tmp_path):
     book = load_workbook(master_file)
     sheet = book["附件2"]
     rows = sorted(table_rows(sheet).values())
-    values = [[sheet.cell(r, c).value for c in (1, 5, 7)] for r in rows]
+    values = [[sheet.cell(r, c).value for c in (1, 5, 6)] for r in rows]
     for r, (no, entry, final) in zip(rows, reversed(values)):
-        sheet.cell(r, 1).value, sheet.cell(r, 5).value, sheet.cell(r, 7).value = no, entry, final
+        sheet.cell(r, 1).value, sheet.cell(r, 5).value, sheet.cell(r, 6).value = no, entry, final
     book.save(master_file)
     edits, findings = read_master(master_file)
     assert findings == []
