@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from wbtool import catalogue as catalogues
 from wbtool import identity as identities
 from wbtool import wordcount
+from wbtool.io.xlsx_common import line_count
 from wbtool.cli import main
 from wbtool.generate import Assignment, filename_for, generate, new_batch_id, plan, valid_batch_id
 from wbtool.io import manifest as manifests
@@ -94,8 +95,10 @@ def test_send_list_is_a_printable_table_of_the_batch(batch):
     assert ws.print_title_rows == "$3:$3"
 
 
-def test_task_numbers_collapse_runs():
-    assert manifests.task_numbers((1, 2, 3, 5, 7, 8)) == "1-3、5、7-8"
+def test_task_numbers_collapse_runs_as_wbtool_units_writes_them():
+    from wbtool.units import number_ranges
+
+    assert manifests.task_numbers((1, 2, 3, 5, 7, 8)) == number_ranges((1, 2, 3, 5, 7, 8)) == "1—3、5、7、8"
     assert manifests.task_numbers((4,)) == "4"
     assert manifests.task_numbers(()) == ""
 
@@ -128,8 +131,9 @@ def test_one_row_per_owned_task_verbatim(batch):
     for unit, wb in books.items():
         ws = wb[tx.FILL_SHEET]
         tasks = catalogue.tasks_of(unit)
-        rows = list(ws.iter_rows(min_row=tx.FIRST_DATA_ROW, values_only=True))
+        rows = list(ws.iter_rows(min_row=tx.FIRST_DATA_ROW, max_row=tx.FIRST_DATA_ROW + len(tasks) - 1, values_only=True))
         assert len(rows) == len(tasks), unit
+        assert all(v is None for v in next(ws.iter_rows(min_row=tx.FIRST_DATA_ROW + len(tasks), values_only=True)))
         for row, task in zip(rows, tasks):
             values = dict(zip((c.key for c in tx.columns(catalogue)), row))
             assert values["no"] == task.no
@@ -151,7 +155,8 @@ def test_every_task_row_names_its_section_and_nothing_is_merged(batch):
         ws = wb[tx.FILL_SHEET]
         for i, task in enumerate(catalogue.tasks_of(unit)):
             assert ws[f"{col}{tx.FIRST_DATA_ROW + i}"].value == task.section, (unit, task.no)
-        assert not [r for r in ws.merged_cells.ranges if r.max_row >= tx.FIRST_DATA_ROW], unit
+        last = tx.FIRST_DATA_ROW + len(catalogue.tasks_of(unit)) - 1
+        assert not [r for r in ws.merged_cells.ranges if tx.FIRST_DATA_ROW <= r.max_row <= last], unit
 
 
 def test_lead_is_marked_only_among_several_owners(wuxi):
@@ -257,7 +262,7 @@ def test_widths_and_heights_leave_room_for_a_full_entry(batch):
     catalogue, _, books, _ = batch
     cols = tx.columns(catalogue)
     entry_width = cols[tx.column_index(catalogue, "entry")].width
-    full_entry = tx.wrapped_lines("字" * catalogue.limit, entry_width)
+    full_entry = line_count("字" * catalogue.limit, entry_width)
     for unit, wb in books.items():
         ws = wb[tx.FILL_SHEET]
         for i, col in enumerate(cols, start=1):
@@ -265,15 +270,16 @@ def test_widths_and_heights_leave_room_for_a_full_entry(batch):
         for row in _data_rows(catalogue, unit):
             height = ws.row_dimensions[row].height
             assert height >= full_entry * tx.BODY_PT * 1.3, (unit, row)
-            task_lines = tx.wrapped_lines(ws[f"C{row}"].value, cols[2].width)
+            task_lines = line_count(ws[f"C{row}"].value, cols[2].width)
             assert height >= task_lines * tx.BODY_PT * 1.3
 
 
-def test_wrapped_lines_counts_cjk_as_two_units():
-    assert tx.wrapped_lines("字" * 10, 21.5) == 1
-    assert tx.wrapped_lines("字" * 11, 21.5) == 2
-    assert tx.wrapped_lines("a" * 20, 21.5) == 1
-    assert tx.wrapped_lines("字\n字", 40) == 2
+def test_one_width_model_for_every_workbook():
+    from wbtool.io import manifest, markup, master_xlsx
+
+    assert tx.line_count is master_xlsx.line_count is markup.line_count is manifest.line_count is line_count
+    assert line_count("字" * 10, 21) == 1 and line_count("字" * 11, 21) == 2  # 1.9 units a character
+    assert line_count("字" * 10, 21 * 18 / 11, 18) == 1  # the same text at 18 pt needs the wider column
 
 
 # ---------------------------------------------------------------------------
@@ -461,3 +467,32 @@ def test_cli_refuses_a_folder_of_another_batch(tmp_path):
 def test_generated_file_paths_are_inside_out_dir(batch):
     _, result, _, _ = batch
     assert all(Path(f.path).parent == result.out_dir for f in result.files)
+
+
+def test_sign_off_line_for_the_stamped_copy_prints_under_the_table(batch):
+    catalogue, _, books, _ = batch
+    unit, wb = next(iter(books.items()))
+    ws = wb[tx.FILL_SHEET]
+    tasks = catalogue.tasks_of(unit)
+    row = tx.FIRST_DATA_ROW + len(tasks) + 1  # one blank row under the last task
+    text = ws.cell(row, 1).value
+    for label in ("填报单位（盖章）：", "经办人：", "联系电话：", "日期："):
+        assert label in text
+    assert unit in text
+    last = ws.cell(tx.HEADER_ROW, len(tx.columns(catalogue))).column_letter
+    assert f"A{row}:{last}{row}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.cell(row, 1).protection.locked  # outside the entry area: written by hand on the printout
+    assert ws.print_area in (f"'{tx.FILL_SHEET}'!$A$1:${last}${row}", [f"'{tx.FILL_SHEET}'!$A$1:${last}${row}"])
+    assert ws.cell(row, 1).font.name == tx.BODY_FONT
+
+
+def test_no_cjk_font_is_tied_to_the_theme_in_the_template(batch):
+    import re
+    import zipfile
+
+    _, result, _, _ = batch
+    path = result.files[0].path
+    styles = zipfile.ZipFile(path).read("xl/styles.xml").decode()
+    fonts = re.findall(r"<font>.*?</font>|<font .*?</font>", styles)
+    assert fonts and [f for f in fonts if 'scheme val="minor"' in f and ("仿宋" in f or "黑体" in f or "方正" in f)] == []
+

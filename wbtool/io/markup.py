@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from ..atomic import atomic_path, safe_stem
 from ..findings import CODES
 from ..model import Finding, Severity
-from .master_xlsx import line_count
+from .xlsx_common import line_count
 
 SHEET = "退回修改"
 FONT_NAME = "宋体"

@@ -37,7 +37,7 @@ def workbook_options(**extra: Any) -> dict[str, Any]:
         "strings_to_formulas": False,
         "strings_to_urls": False,
         "strings_to_numbers": False,
-        "default_format_properties": {"font_name": BODY_FONT, "font_size": BODY_SIZE},
+        "default_format_properties": {"font_name": BODY_FONT, "font_size": BODY_SIZE, "font_scheme": "none"},
         **extra,
     }
 
