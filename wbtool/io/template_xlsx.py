@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # only for the type of ``assignment``; generate imports this 
 FILL_SHEET = "填报表"
 GUIDE_SHEET = "填报说明"
 TITLE_ROW = 1
-INFO_ROW = 2  # 填报单位 / 字数要求 / 报送截止
+INFO_ROW = 2  # the sign-off line: 填报单位（盖章）, 经办人, 联系电话, 填报日期
 NOTE_ROW = 3  # how to fill in, and the counting rule
 HEADER_ROW = 4
 FIRST_DATA_ROW = 5
@@ -144,6 +144,16 @@ def owners_label(registry: Registry, task: Task, unit: str) -> str:
     return "、".join(parts) + split_suffix(task.owners_text)[1]
 
 
+def sign_off(unit: str) -> str:
+    """The line a stamped copy (盖章版) is signed on, under the title as on official forms.
+
+    Printed on the first page and locked: the unit writes and stamps it by hand on
+    the printout; the file's 填报单位 is already there.
+    """
+    gap = "　" * 5
+    return f"填报单位（盖章）：{unit}{gap}经办人：{gap}联系电话：{gap}填报日期：　　　　年　　月　　日"
+
+
 def guide_rows(catalogue: Catalogue, unit: str, task_count: int) -> list[tuple[str, str]]:
     """The (项目, 内容) rows of the 填报说明 sheet; facts the catalogue lacks are left out."""
     notice, label, limit = catalogue.notice, catalogue.entry_label, catalogue.limit
@@ -199,7 +209,6 @@ def _formats(book: xlsxwriter.Workbook) -> dict[str, xlsxwriter.format.Format]:
         "guide_key": {**grid, "font_name": HEADER_FONT, "align": "center"},
         "guide_value": {**grid, "align": "left"},
         "plain": base,
-        "sign_off": {**base, "valign": "vcenter"},
     }
     return {name: book.add_format(props) for name, props in spec.items()}
 
@@ -281,20 +290,15 @@ class _Writer:
         for i, task in enumerate(self.assignment.tasks):
             self._task_row(ws, FIRST_DATA_ROW - 1 + i, task)
         self._entry_rules(ws)
-        self._sign_off(ws, last_col)
         self._print_setup(ws, last_col)
         ws.protect("", PROTECTION)
 
     def _heading(self, ws, last_col: int) -> None:
-        notice = self.catalogue.notice
         title = f"{self.catalogue.title}（{self.unit}）"
         check_call(ws.merge_range(TITLE_ROW - 1, 0, TITLE_ROW - 1, last_col, title, self.fmt["title"]), "title")
         total_width = sum(c.width for c in self.cols)
         check_call(ws.set_row(TITLE_ROW - 1, row_height(line_count(title, total_width, TITLE_PT), TITLE_PT)), "title")
-        info = [f"填报单位：{self.unit}", f"任务数：{len(self.assignment.tasks)} 项", f"字数要求：每项{self.catalogue.entry_label}不超过 {self.catalogue.limit} 字"]
-        if notice.deadline:
-            info.append(f"报送截止：{notice.deadline}")
-        info_text = "　　".join(info)
+        info_text = sign_off(self.unit)
         check_call(ws.merge_range(INFO_ROW - 1, 0, INFO_ROW - 1, last_col, info_text, self.fmt["info"]), "info")
         check_call(ws.set_row(INFO_ROW - 1, row_height(line_count(info_text, total_width))), "info")
         note = self._note()
@@ -302,8 +306,9 @@ class _Writer:
         check_call(ws.set_row(NOTE_ROW - 1, row_height(line_count(note, total_width, 10), 10)), "note")
 
     def _note(self) -> str:
-        label, limit = self.catalogue.entry_label, self.catalogue.limit
+        label, limit, deadline = self.catalogue.entry_label, self.catalogue.limit, self.catalogue.notice.deadline
         return (
+            f"本单位任务 {len(self.assignment.tasks)} 项" + (f"，报送截止：{deadline}" if deadline else "") + "。"
             f"填写说明：只在黄色的“{label}”栏填写，每项不超过 {limit} 字；计字规则：{wordcount.RULE}。"
             f"“{HEADER_COUNT}”栏自动计数，超过 {limit} 字时该行变红，请删减。"
             f"请勿改动任务内容，勿增删行、列或工作表。详见“{GUIDE_SHEET}”工作表。"
@@ -361,26 +366,11 @@ class _Writer:
         rule = {"type": "formula", "criteria": f"={wordcount.excel_formula(pinned)}>{limit}", "format": self.fmt["over"]}
         check_call(ws.conditional_format(first, min(col, count), last, max(col, count), rule), "conditional_format")
 
-    def _sign_off_row(self) -> int:
-        """0-based row of the sign-off line: one blank row under the last task."""
-        return FIRST_DATA_ROW - 1 + len(self.assignment.tasks) + 1
-
-    def _sign_off(self, ws, last_col: int) -> None:
-        """填报单位（盖章）, 经办人, 联系电话, 日期 for the stamped copy the notice asks for.
-
-        Under the table, on the printout, written by hand: one merged row with
-        nothing in 主要任务 or 完成情况, which a reader of the returned file skips.
-        """
-        gap = "　" * 6
-        text = f"填报单位（盖章）：{self.unit}{gap}经办人：{gap}联系电话：{gap}日期：　　　　年　　月　　日"
-        row = self._sign_off_row()
-        check_call(ws.merge_range(row, 0, row, last_col, text, self.fmt["sign_off"]), "sign-off")
-        check_call(ws.set_row(row, row_height(2)), "sign-off height")
-
     def _print_setup(self, ws, last_col: int) -> None:
         print_setup(ws, HEADER_ROW - 1, margins=(0.4, 0.4, 0.55, 0.6))
         ws.center_horizontally()
-        ws.print_area(0, 0, self._sign_off_row(), last_col)
+        last_row = max(HEADER_ROW, FIRST_DATA_ROW - 1 + len(self.assignment.tasks))
+        ws.print_area(0, 0, last_row - 1, last_col)
         ws.freeze_panes(HEADER_ROW, 0)
 
     # -- 填报说明 ----------------------------------------------------------
