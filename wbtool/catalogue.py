@@ -7,6 +7,7 @@ nothing usable at all (missing file, broken YAML, no tasks).
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -127,10 +128,16 @@ def _lines(value: Any) -> tuple[str, ...]:
 
 
 def _report_head(raw: dict) -> ReportHead:
+    dated = str(raw.get("date") or "").strip()
+    if dated:
+        try:
+            date.fromisoformat(dated)
+        except ValueError:
+            raise ValueError(f"report 一节的 date“{dated}”不是日期，请写成 2023-01-20 这样的格式") from None
     return ReportHead(
         recipient=squeeze(str(raw.get("recipient") or "")),
         issuer=_lines(raw.get("issuer")),
-        date=str(raw.get("date") or "").strip(),
+        date=dated,
         title=_lines(raw.get("title")),
     )
 

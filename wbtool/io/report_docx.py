@@ -277,13 +277,13 @@ def _field(paragraph, instruction: str, shown: str) -> None:
     char("end")
 
 
-def _page_number(footer, odd: bool) -> None:
+def _page_number(footer, right: bool) -> None:
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
     _styled(paragraph, "页码")
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
-    # 一字 from the edge of the text block, on the outer side.
-    if odd:
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
+    # 一字 from the edge of the text block.
+    if right:
         paragraph.paragraph_format.right_indent = Pt(PAGE_NUMBER_PT)
     else:
         paragraph.paragraph_format.left_indent = Pt(PAGE_NUMBER_PT)
@@ -293,9 +293,11 @@ def _page_number(footer, odd: bool) -> None:
     _run(paragraph, " —", font, size)
 
 
-def _footers(section) -> None:
-    _page_number(section.footer, odd=True)
-    _page_number(section.even_page_footer, odd=False)
+def _footers(section, landscape: bool = False) -> None:
+    """Odd pages right, even pages left; a landscape table page always right (§8),
+    where the number stays in the same place however the sheet is turned to read."""
+    _page_number(section.footer, right=True)
+    _page_number(section.even_page_footer, right=landscape)
 
 
 # ---------------------------------------------------------------------------
@@ -445,7 +447,7 @@ def build_document(report: Report):
 
     attachment = document.add_section(WD_SECTION.NEW_PAGE)
     _page(attachment, landscape=True)
-    _footers(attachment)
+    _footers(attachment, landscape=True)
     _paragraph(document, report.attachment, "附件标识")
     _paragraph(document, report.table_title, "表格标题")
     _paragraph(document, "", "表格文字")
