@@ -466,3 +466,21 @@ def test_report_command_dates_the_report_and_exits_1_on_pending_tasks(master_fil
     assert [tr.tc_lst[4].xpath("string(.)") for tr in document.tables[0]._tbl.tr_lst[1:] if tr.tc_lst[0].xpath("string(.)") == str(pending)] == ["（待定稿）"]
     bad = CliRunner().invoke(main, ["report", str(master_file), "--out", str(out), "--date", "1月20日"])
     assert bad.exit_code == 2 and "2023-01-20" in bad.output
+
+
+def test_the_longest_printable_row_fits_one_landscape_page(wuxi, jiangyin):
+    """Rows never split, so the tallest one the attachment can hold must fit a page."""
+    from wbtool.io.report_docx import LANDSCAPE_BODY_PT, _columns, _row_height, _values
+
+    for catalogue in (wuxi, jiangyin):
+        longest = max(catalogue.tasks, key=lambda t: len(t.text) + len(t.owners_text) + 10 * len(t.owners))
+        labels = [f"【{unit}】" for unit in longest.owners]
+        share = (catalogue.limit - sum(map(len, labels))) // len(labels)
+        text = "\n\n".join(label + "字" * share for label in labels)  # at the limit, every unit labelled
+        assert wordcount.count(text) <= catalogue.limit
+        report = build_report(MasterView(catalogue=catalogue, texts={longest.no: text}, units=(), findings=()))
+        columns = _columns(report)
+        row = next(r for r in report.rows if r.no == longest.no)
+        assert row.text == fullwidth(text)
+        header = _row_height([name for name, _ in columns], columns)
+        assert _row_height(_values(row, report), columns) <= LANDSCAPE_BODY_PT - header

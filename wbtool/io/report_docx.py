@@ -408,7 +408,9 @@ def _row_height(values: list[str], columns) -> float:
         if col == 1:
             continue
         usable = (width - 2 * CELL_MARGIN_MM) * 72 / 25.4
-        lines = max(lines, sum(max(1, math.ceil(text_width(line, TABLE_PT) / usable)) for line in value.split("\n")))
+        # Blank lines are not written (see _cell_text), so they take no height.
+        wrapped = [math.ceil(text_width(line, TABLE_PT) / usable) for line in value.split("\n") if line.strip()]
+        lines = max(lines, sum(wrapped))
     return lines * TABLE_LINE_PT + ROW_PADDING_PT
 
 
