@@ -484,3 +484,8 @@ def test_the_longest_printable_row_fits_one_landscape_page(wuxi, jiangyin):
         assert row.text == fullwidth(text)
         header = _row_height([name for name, _ in columns], columns)
         assert _row_height(_values(row, report), columns) <= LANDSCAPE_BODY_PT - header
+
+
+def test_a_title_inside_the_notices_title_takes_the_inner_marks(jiangyin):
+    report = build_report(MasterView(catalogue=jiangyin, texts={}, units=(), findings=()))
+    assert report.blocks[0].text.startswith("根据《关于印发〈江阴市推进职业教育改革创新打造高质量发展样板的实施方案〉的通知》要求")

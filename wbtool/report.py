@@ -237,7 +237,9 @@ def signature_lines(issuer: str) -> tuple[str, ...]:
 
 
 def _opening(catalogue: Catalogue) -> str:
-    source = f"根据《{catalogue.notice.title}》要求，" if catalogue.notice.title else ""
+    # A title quoted inside the notice's own title takes the inner marks: 《关于印发〈…〉的通知》.
+    title = catalogue.notice.title.replace("《", "〈").replace("》", "〉")
+    source = f"根据《{title}》要求，" if title else ""
     return f"{source}现将{catalogue.title}汇总情况报告如下。"
 
 
