@@ -265,9 +265,15 @@ def test_rows_never_split_and_headings_keep_with_next(document):
     assert not document.styles["公文正文"].paragraph_format.keep_with_next
 
 
-def test_number_column_is_wide_enough_for_its_header(document):
+def test_number_and_deadline_columns_are_wide_enough_for_their_headers(document, jiangyin, tmp_path):
+    five = 10.5 * 25.4 / 72  # a 五号 character in mm
     width_mm = document.tables[0].columns[0].width.mm
-    assert width_mm - 2 * 1.9 >= 2 * 10.5 * 25.4 / 72  # 序号 in 五号 beside the cell's margins
+    assert width_mm - 2 * 1.9 >= 2 * five  # 序号 beside the cell's margins
+    from wbtool.model import CheckResult
+
+    report = build_report(view_of(build_master(CheckResult(jiangyin, (), (), ()))))
+    table = docx.Document(str(write_report(report, tmp_path / "报告.docx"))).tables[0]
+    assert table.columns[-1].width.mm - 2 * 1.9 >= 4 * five  # 完成年限, 持续推进
 
 
 def test_grid_of_28_characters_by_22_lines(document):

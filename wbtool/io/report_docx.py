@@ -71,7 +71,7 @@ LEVEL_STYLE = {BODY: "公文正文", H1: "一级标题", H2: "二级标题", H3:
 # 附件2 table columns (header, width in mm); landscape text width is 297 − 28 − 26 = 243 mm.
 # 序号 needs 13 mm: two 五号 characters plus the cell's margins, or it wraps into 序/号.
 TABLE_COLUMNS = (("序号", 13), ("工程名称", 30), ("主要任务", 58), ("责任单位", 28), ("完成情况", 114))
-DEADLINE_COLUMN = ("完成年限", 16)
+DEADLINE_COLUMN = ("完成年限", 20)  # 「持续推进」, 「2021年」 and the header on one line
 
 
 def set_east_asian(style, font: str) -> None:
@@ -368,6 +368,8 @@ def _table(document, report: Report) -> None:
                 continue  # 工程名称 is written once, into the merged cell
             _cell_text(cells[col], value, "表格文字")
         cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if report.has_deadlines:
+            cells[-1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         # A 工程 that goes on over a page break is named again on the new page: a
         # merged cell shows its text on the first page only.
