@@ -64,6 +64,7 @@ EXCEL_CELL_LIMIT = 32_767
 # The name this module has always had for a refused write.
 MasterWriteError = XlsxRefused
 
+CONTINUED = "（续）"  # 序号 of a row that carries on a task's 完成情况; not a number, so not a task
 CUT_NOTE = "……（超出 Excel 单元格容量，全文见“明细”工作表）"
 
 
@@ -301,7 +302,10 @@ def _write_task_rows(book: _Book, sheet, row: int, task_row: TaskRow, index: dic
             _check(sheet.merge_range(row, col, row + span - 1, col, None, fmt), f"merge of task {task.no}")
         write(col, fmt)
 
-    cell(COL_NO, book.fmt(**centre), lambda col, fmt: _number(sheet, row, col, task.no, fmt))
+    # 序号 is not merged: each following row says whose text goes on, also on a new page.
+    _number(sheet, row, index[COL_NO], task.no, book.fmt(**centre))
+    for offset in range(1, span):
+        book.text(sheet, row + offset, index[COL_NO], f"{task.no}{CONTINUED}", book.fmt(**centre))
     cell(COL_TASK, book.fmt(), lambda col, fmt: book.text(sheet, row, col, task.text, fmt))
     cell(COL_OWNERS, book.fmt(), lambda col, fmt: book.text(sheet, row, col, task.owners_text, fmt))
     cell(COL_WORDS, book.fmt(**centre, **over), lambda col, fmt: _number(sheet, row, col, task_row.words, fmt))

@@ -31,6 +31,7 @@ from .xlsx_common import (
     FILL_HEADER,
     FILL_LOCKED,
     FILL_OVER,
+    FONT_OVER,
     GB2312_CHARSET,
     HEADER_FONT,
     TITLE_FONT,
@@ -188,7 +189,7 @@ def guide_rows(catalogue: Catalogue, unit: str, task_count: int) -> list[tuple[s
 
 ENTRY_FILL = FILL_ENTRY  # yellow: "type here", as the master's 定稿
 LOCKED_FILL = FILL_LOCKED
-OVER_FONT = "#C00000"
+OVER_FONT = FONT_OVER  # red, as in the master
 OVER_FILL = FILL_OVER
 
 
