@@ -452,6 +452,11 @@ def test_the_final_column_is_yellow_like_the_templates_entry_and_missing_is_oran
     final_col = column(sheet, "定稿")
     assert {fill_of(sheet.cell(r, final_col)) for r in rows.values()} == {FILL_ENTRY}
     assert FILL_MISSING != FILL_ENTRY
+    from wbtool.io import markup, template_xlsx
+    from wbtool.model import Severity
+
+    assert template_xlsx.ENTRY_FILL == FILL_ENTRY  # yellow = 请填写 in the template too
+    assert markup.FILLS[Severity.WARNING].fgColor.rgb.endswith(FILL_MISSING[1:])  # and never yellow in 退回修改
 
 
 def test_no_cjk_font_is_tied_to_the_theme(master_path):
