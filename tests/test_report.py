@@ -148,7 +148,7 @@ def test_the_date_is_the_users_then_the_catalogues_then_today(master):
     assert build_report(view).dated == date.today()
 
 
-TOOL_WORDS = ("wbtool", "汇总表", "问题清单", "“定稿”", "重新生成", "字数", "计字", "Word", "Excel", "规则", "栏")
+TOOL_WORDS = ("wbtool", "汇总表", "问题清单", "“定稿”", "重新生成", "超过", "超出", "非本单位", "字数", "计字", "Word", "Excel", "规则", "栏")
 
 
 def all_texts(document) -> list[str]:
@@ -163,6 +163,8 @@ def all_texts(document) -> list[str]:
 def test_no_tool_text_no_over_limit_text_no_blank_cell(document, master, wuxi):
     everything = "\n".join(all_texts(document))
     assert [word for word in TOOL_WORDS if word in everything] == []
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "未填写" not in body and "字数" not in body  # data checks stay in the workbook
     entries = [tr.tc_lst[4].xpath("string(.)") for tr in document.tables[0]._tbl.tr_lst[1:]]
     assert max(wordcount.count(text) for text in entries) <= wuxi.limit
     assert all(text.strip() for text in entries)

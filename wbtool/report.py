@@ -252,15 +252,13 @@ def _names(units: Sequence[str]) -> str:
 def _submission_part(view: MasterView) -> list[Block]:
     units = view.units
     returned = [u for u in units if u.returned]
-    partial = [u for u in returned if u.missing > 0]
     absent = [u.unit for u in units if not u.returned]
+    # Who left which cell blank is a data check: it is in the workbook, not in a 公文.
     blocks = [
         Block(H1, "一、报送情况"),
         Block(
             BODY,
-            f"本次应报送单位{len(units)}个，已报送{len(returned)}个"
-            + (f"（其中{len(partial)}个单位部分任务未填写）" if partial else "")
-            + f"，未报送{len(absent)}个。"
+            f"本次应报送单位{len(units)}个，已报送{len(returned)}个，未报送{len(absent)}个。"
             + (f"未报送单位：{_names(absent)}。" if absent else "所有单位均已报送。"),
         ),
     ]
