@@ -4,7 +4,7 @@ The catalogue is synthetic but shaped like the real ones: the 50 tasks and secti
 of the Wuxi list, owned by 1,000 units of 13 cities — 成员单位 (a city's bureaus) and
 职业院校 — each responsible for about five tasks, one task owned by the group
 各职业院校 (every school reports on it).  Each unit gets its template from
-``wbtool.generate`` (real identity and fingerprint) and fills it with varied texts
+``wbtool.pipeline.generate`` (real identity and fingerprint) and fills it with varied texts
 from the samples: most within the limit, some over it, some left empty.
 """
 
@@ -128,7 +128,7 @@ def build(folder: Path, count: int = 1000, *, seed: int = 20230112) -> tuple[Pat
     would be merged (file names sort in that order).
     """
     from wbtool import catalogue as catalogues
-    from wbtool.generate import generate
+    from wbtool.pipeline import generate
 
     folder.mkdir(parents=True, exist_ok=True)
     catalogue_path = folder / "catalogue.yaml"
@@ -140,10 +140,11 @@ def build(folder: Path, count: int = 1000, *, seed: int = 20230112) -> tuple[Pat
     returns = folder / "returns"
     returns.mkdir(exist_ok=True)
     rng = random.Random(seed)
-    rng.shuffle(result.files)  # mix bureaus and schools, cities and kinds
+    files = list(result.files)
+    rng.shuffle(files)  # mix bureaus and schools, cities and kinds
     jobs = [
         (generated.path, returns / f"{i:04d}-附件2-任务完成情况-{generated.unit}.xlsx", rng.randrange(2**32))
-        for i, generated in enumerate(result.files)
+        for i, generated in enumerate(files)
     ]
     with ProcessPoolExecutor() as pool:
         paths = list(pool.map(fill, jobs, chunksize=16))

@@ -40,10 +40,11 @@ import _inputs  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 from wbtool import catalogue as catalogues  # noqa: E402
-from wbtool.check import check_read, check_returns  # noqa: E402
-from wbtool.collect import collect  # noqa: E402
+from wbtool.check import check_read  # noqa: E402
+from wbtool.io.collect import collect  # noqa: E402
+from wbtool.io.read import read_file  # noqa: E402
+from wbtool.pipeline import check_returns  # noqa: E402
 from wbtool.pool import read_all  # noqa: E402
-from wbtool.read import read_file  # noqa: E402
 
 TEXT = "按照市委市政府部署，我单位牵头推进该项任务，建立工作专班，制定实施方案，完成年度目标，成效明显。"
 

@@ -28,7 +28,8 @@ from wbtool import catalogue as catalogues
 from wbtool import identity as identities
 from wbtool import wordcount
 from wbtool.atomic import write_bytes
-from wbtool.generate import generate, plan
+from wbtool.pipeline import generate
+from wbtool.plan import plan
 from wbtool.io import template_xlsx as tx
 
 BATCH = "20261122-1530"

@@ -12,7 +12,7 @@ Two batches of ``n`` returned workbooks in bench/_work/:
 
 Then it times, each in a fresh process so that peak memory is its own:
 
-(a) ``wbtool.merge.merge`` over the first N files: collect, read (worker pool),
+(a) ``wbtool.pipeline.merge`` over the first N files: collect, read (worker pool),
     check, master workbook, Word report, findings lists;
 (b) the obvious alternative: ``pandas.read_excel`` on every file, ``pd.concat``,
     ``DataFrame.to_excel`` into one workbook — no checks, no report — with pandas'
@@ -72,7 +72,7 @@ def filled_templates(folder: Path) -> dict[str, bytes]:
     import openpyxl
 
     from wbtool import catalogue as catalogues
-    from wbtool.generate import generate
+    from wbtool.pipeline import generate
 
     catalogue, _ = catalogues.load("wuxi-2022")
     result = generate(catalogue, folder, batch=BATCH)
@@ -147,7 +147,7 @@ def returns_of(scenario: str, n: int | None = None) -> list[Path]:
 
 def run_merge(paths: list[Path], out: Path, scenario: str = "province") -> dict:
     from wbtool import catalogue as catalogues
-    from wbtool.merge import merge
+    from wbtool.pipeline import merge
 
     catalogue, _ = catalogues.load(CATALOGUES[scenario])
     start = time.perf_counter()

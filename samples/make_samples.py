@@ -4,7 +4,7 @@ Run once from the repository root and commit the result:
 
     python samples/make_samples.py
 
-The texts come from samples/texts.yaml; the templates from ``wbtool.generate``
+The texts come from samples/texts.yaml; the templates from ``wbtool.pipeline.generate``
 with the fixed batch id that ``wbtool demo`` uses (``wbtool.demo.BATCH``), so the
 demo's own templates and these returns belong to the same batch.  Each sample is
 made the way a unit really produces it: filled in Excel (openpyxl here), re-saved
@@ -384,7 +384,7 @@ def mail(out: Path, attachment: Path, *, sender: str, subject: str, body: str, s
 
 def build(out: Path = RETURNS) -> list[Path]:
     from wbtool import catalogue as catalogues
-    from wbtool.generate import generate
+    from wbtool.pipeline import generate
 
     texts = load_texts()
     catalogue, findings = catalogues.load(demo.CATALOGUE)

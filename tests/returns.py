@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from openpyxl import load_workbook
 
 from wbtool import identity as identities
-from wbtool.generate import filename_for, plan
+from wbtool.plan import filename_for, plan
 from wbtool.io.template_xlsx import FILL_SHEET, write_template
 from wbtool.model import Catalogue
 

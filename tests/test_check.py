@@ -7,19 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from wbtool.check import (
-    check_form,
-    check_read,
-    check_returns,
-    load_assignments,
-    normalise,
-    parse_assignments,
-    recency,
-    row_number,
-)
-from wbtool.collect import collect
-from wbtool.model import Form, FormRow, Identity, ReadResult, ReturnedFile
-from wbtool.read import read_file
+from wbtool.check import check_form, check_read, normalise, recency, row_number
+from wbtool.errors import UnreadableInput
+from wbtool.io.assignments import load_assignments, parse_assignments
+from wbtool.pipeline import check_returns
+from wbtool.io.collect import collect
+from wbtool.model import Form, FormRow, Identity, ReadResult, ReturnedFile, Role
+from wbtool.io.read import read_file
 
 UNIT = "市科技局"
 T0 = datetime(2023, 1, 10, 9, 0, tzinfo=timezone.utc)
@@ -173,7 +167,7 @@ def test_word_table_rows_without_number_column(wuxi):
 
 def _read(catalogue, files_and_forms):
     files = [f for f, _ in files_and_forms]
-    results = [ReadResult("form", form=form) for _, form in files_and_forms]
+    results = [ReadResult(Role.FORM, form=form) for _, form in files_and_forms]
     return check_read(files, results, catalogue)
 
 
@@ -357,7 +351,7 @@ def test_assignment_lines_and_yaml(tmp_path):
     listed = tmp_path / "b.yaml"
     listed.write_text("- '*科技局*': 市科技局\n- 附件2.xlsx: 市财政局\n", encoding="utf-8")
     assert load_assignments(listed) == {"*科技局*": "市科技局", "附件2.xlsx": "市财政局"}
-    with pytest.raises(ValueError):
+    with pytest.raises(UnreadableInput):
         parse_assignments(["no-unit="])
 
 
@@ -377,6 +371,6 @@ def test_libreoffice_resave_keeps_the_return_checkable(wuxi, tmp_path):
 
 def test_a_unit_that_sent_only_its_summary_is_still_missing(wuxi):
     summary = ReturnedFile(origin=("回收", "市科技局工作总结.pdf"), data=b"%PDF")
-    result = check_read([summary], [ReadResult("attachment")], wuxi)
+    result = check_read([summary], [ReadResult(Role.ATTACHMENT)], wuxi)
     assert [(r.unit, r.role) for r in result.files] == [(UNIT, "attachment")]
     assert UNIT in {f.unit for f in result.findings if f.code == "unit-missing"}

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import returns as R
 from wbtool import wordcount
-from wbtool.check import check_returns
+from wbtool.pipeline import check_returns
 
 LIMIT = 300
 ALPHABET = st.sampled_from(list("推进职业教育高质量发展样板建设成效明显完成")) | st.sampled_from(

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS
-from wbtool.collect import Collection, collect, is_litter
+from wbtool.io.collect import Collection, collect, is_litter
 from wbtool.io.archive import ArchiveLimits, Budget, read_zip
 from wbtool.io.mail import read_mail
 from wbtool.model import ReturnedFile

@@ -25,7 +25,8 @@ from python_calamine import CalamineWorkbook
 from wbtool import demo as demo_module
 from wbtool import wordcount
 from wbtool.cli import main
-from wbtool.demo import BATCH, DemoRefused, run_demo
+from wbtool.demo import BATCH, run_demo
+from wbtool.errors import Refused
 
 from conftest import ROOT
 
@@ -300,7 +301,7 @@ def test_refuses_to_write_into_the_samples():
 
 def test_without_samples_beside_the_package(tmp_path, monkeypatch):
     monkeypatch.setattr(demo_module, "samples_dir", lambda: tmp_path / "not-installed")
-    with pytest.raises(DemoRefused):
+    with pytest.raises(Refused):
         run_demo(tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
@@ -309,6 +310,6 @@ def test_never_merges_a_folder_of_real_returns(tmp_path):
     real = tmp_path / "回收材料"
     real.mkdir()
     (real / "市教育局真实报送.xlsx").write_bytes(b"not a sample")
-    with pytest.raises(DemoRefused):
+    with pytest.raises(Refused):
         run_demo(tmp_path)
     assert [p.name for p in real.iterdir()] == ["市教育局真实报送.xlsx"]

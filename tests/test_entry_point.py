@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-HEAVY = ("wbtool.cli", "wbtool.read", "click", "python_calamine", "docx")
+HEAVY = ("wbtool.cli", "wbtool.io.read", "click", "python_calamine", "docx")
 
 
 def python(code: str) -> str:

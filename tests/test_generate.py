@@ -18,7 +18,10 @@ from wbtool import identity as identities
 from wbtool import wordcount
 from wbtool.io.xlsx_common import line_count
 from wbtool.cli import main
-from wbtool.generate import Assignment, filename_for, generate, new_batch_id, plan, valid_batch_id
+from wbtool.errors import Refused
+from wbtool.model import Assignment
+from wbtool.pipeline import generate
+from wbtool.plan import filename_for, new_batch_id, plan, valid_batch_id
 from wbtool.io import manifest as manifests
 from wbtool.io import template_xlsx as tx
 
@@ -354,7 +357,7 @@ def test_batch_ids_sort_and_are_checked():
     assert re.fullmatch(r"\d{8}-\d{4}", new_batch_id())
     assert not valid_batch_id("2026-秋")
     assert not valid_batch_id("a|b") and valid_batch_id("2026b.1")
-    with pytest.raises(ValueError):
+    with pytest.raises(Refused):
         generate(None, "unused", batch="a|b")  # type: ignore[arg-type]
 
 

@@ -15,7 +15,8 @@ from wbtool.io.master_read import read_master
 from wbtool.io.master_xlsx import write_master
 from wbtool.merge import build_master
 from wbtool.model import CheckResult, Entry, FileReport
-from wbtool.report import build_report, view_of, write_report
+from wbtool.pipeline import write_report
+from wbtool.report import build_report, view_of
 
 pytestmark = pytest.mark.soffice
 

@@ -17,47 +17,13 @@ from wbtool.cli import main
 from wbtool.findings import finding
 from wbtool.io import master_xlsx
 from wbtool.io.master_xlsx import FILL_MISSING, FILL_OVER, write_master
-from wbtool.merge import MergeRefused, build_master, findings_json, merge, refuse_unsafe_output
+from wbtool.errors import Refused
+from wbtool.io.findings_out import findings_json
+from wbtool.merge import build_master
+from wbtool.pipeline import merge, refuse_unsafe_output
 from wbtool.model import CheckResult, Entry, FileReport
 
-SAVED = datetime(2023, 1, 10, 9, 30)
-HELD_BACK = "这是一段超过字数而被退回的完整原文。" * 20
-
-
-def entry(unit: str, task: int, text: str, *, superseded: bool = False, saved: datetime = SAVED) -> Entry:
-    return Entry(unit, task, text, file=f"回收/{unit}.xlsx", cell=f"填报表!E{task + 3}", saved_at=saved, superseded=superseded)
-
-
-def shared_task(catalogue):
-    """A task with at least two named owners, for attribution tests."""
-    return next(t for t in catalogue.tasks if len(t.owners) >= 2)
-
-
-def sample_result(catalogue) -> CheckResult:
-    """A small batch: one shared task reported by both owners (out of order), one over
-    the limit, one with a formula-looking and a control-character text, one correction."""
-    shared = shared_task(catalogue)
-    lead, second = shared.owners[0], shared.owners[1]
-    single = [t for t in catalogue.tasks if len(t.owners) == 1]
-    edu = single[0].owners[0]
-    entries = [
-        entry(second, shared.no, "第二单位的完成情况。"),
-        entry(lead, shared.no, "牵头单位的完成情况。"),
-        entry(single[0].owners[0], single[0].no, "=1+1"),
-        entry(single[1].owners[0], single[1].no, "开头\x07响铃\x00结束，见 http://example.com"),
-        entry(single[2].owners[0], single[2].no, "长" * (catalogue.limit + 5)),
-        entry(single[3].owners[0], single[3].no, "更正前的旧文字。", superseded=True, saved=datetime(2023, 1, 5)),
-        entry(single[3].owners[0], single[3].no, "更正后的新文字。"),
-    ]
-    units = list(dict.fromkeys(e.unit for e in entries))
-    files = tuple(FileReport(f"回收/{u}.xlsx", u, "form", saved_at=SAVED) for u in units)
-    findings = (
-        finding("over-limit", "超过字数。", unit=edu, task=single[0].no, file="回收/x.xlsx", cell="填报表!E5", text=HELD_BACK),
-        finding("superseded", "已被更正。", unit=single[3].owners[0], task=single[3].no),
-        finding("unit-missing", "未报送。", unit="市税务局"),
-    )
-    return CheckResult(catalogue=catalogue, files=files, entries=tuple(entries), findings=findings)
-
+from masters import HELD_BACK, SAVED, column, entry, fill_of, sample_result, shared_task, table_rows
 
 @pytest.fixture(scope="module")
 def result(wuxi):
@@ -72,20 +38,6 @@ def master_path(result, tmp_path_factory):
 @pytest.fixture(scope="module")
 def book(master_path):
     return load_workbook(master_path)
-
-
-def table_rows(sheet) -> dict[int, int]:
-    """序号 → sheet row of the 附件2 sheet."""
-    return {sheet.cell(r, 1).value: r for r in range(5, sheet.max_row + 1) if isinstance(sheet.cell(r, 1).value, int)}
-
-
-def column(sheet, header: str, header_row: int = 4) -> int:
-    return next(c.column for c in sheet[header_row] if c.value == header)
-
-
-def fill_of(cell) -> str | None:
-    colour = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else None
-    return None if colour is None else "#" + colour[-6:]
 
 
 # ---------------------------------------------------------------------------
@@ -308,7 +260,7 @@ def test_crash_mid_write_leaves_previous_master(result, tmp_path, monkeypatch):
 def test_refuses_output_inside_input_folder(tmp_path, where, wuxi):
     returns = tmp_path / "回收"
     returns.mkdir()
-    with pytest.raises(MergeRefused):
+    with pytest.raises(Refused):
         merge([returns], returns / where, catalogue=wuxi)
     assert [p.name for p in returns.iterdir()] == []
 
@@ -316,7 +268,7 @@ def test_refuses_output_inside_input_folder(tmp_path, where, wuxi):
 def test_refuses_output_in_the_folder_of_an_input_file(tmp_path):
     source = tmp_path / "市教育局.xlsx"
     source.write_bytes(b"")
-    with pytest.raises(MergeRefused):
+    with pytest.raises(Refused):
         refuse_unsafe_output([source], tmp_path, [tmp_path / "x.xlsx"])
     refuse_unsafe_output([source], tmp_path / "汇总", [tmp_path / "汇总" / "x.xlsx"])  # beside is fine
 
@@ -376,8 +328,21 @@ def test_cli_merge_and_refusal(returns_dir, tmp_path):
     assert refused.exit_code == 2
     done = runner.invoke(main, ["merge", str(returns_dir), "--out", str(tmp_path / "汇总")])
     assert not isinstance(done.exception, Exception), done.exception
-    assert done.exit_code in (0, 1), done.output
+    # Every typed text is the unit's own and within the limit: only warnings (未报送).
+    assert done.exit_code == 0, done.output
     assert "2/" in done.output and "附件2-任务完成情况汇总.xlsx" in done.output
+
+
+def test_cli_merge_exits_1_when_a_text_is_over_the_limit(wuxi, tmp_path):
+    from returns import fill, template
+
+    unit = shared_task(wuxi).owners[0]
+    folder = tmp_path / "回收材料"
+    task = wuxi.tasks_of(unit)[0]
+    fill(template(wuxi, unit, folder), {task.no: "长" * (wuxi.limit + 1)})
+    done = CliRunner().invoke(main, ["merge", str(folder), "--out", str(tmp_path / "汇总")])
+    assert not isinstance(done.exception, Exception), done.exception
+    assert done.exit_code == 1, done.output
 
 
 def test_deadline_column_when_the_catalogue_has_deadlines(jiangyin, tmp_path):
@@ -522,3 +487,20 @@ def test_entry_pieces_rejoin_to_the_text():
     assert entry_pieces("甲\n\n乙", 48, fit=1) == ["甲", "乙"]  # the blank line is the row break
     assert entry_pieces("", 48) == [""]
     assert all(master_xlsx.line_count(p, 48) <= 10 for p in pieces)
+
+
+def test_the_long_result_as_a_data_frame(result, wuxi):
+    frame = build_master(result).to_frame()
+    assert list(frame.columns) == ["单位", "任务", "完成情况", "字数", "文件", "保存时间", "已替代"]
+    assert len(frame) == len(result.entries) == len(result.to_frame())
+    over = frame[frame["字数"] > wuxi.limit]
+    assert list(over["完成情况"]) == ["长" * (wuxi.limit + 5)]
+    assert frame["已替代"].sum() == 1 and frame.loc[frame["已替代"], "完成情况"].item() == "更正前的旧文字。"
+
+
+def test_the_command_path_never_imports_pandas():
+    import subprocess
+    import sys
+
+    code = "import sys, wbtool.cli, wbtool.pipeline; print('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from wbtool.findings import finding
-from wbtool.model import ReadResult, ReturnedFile
-from wbtool.pool import in_background, read_all, warm_up
-from wbtool.read import read_file
+from wbtool.model import ReadResult, ReturnedFile, Role
+from wbtool.pool import in_background, read_all, read_here, warm_up
+from wbtool.io.read import read_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "read"
 FILLED = FIXTURES / "filled-template.xlsx"
@@ -30,7 +30,7 @@ def faulty_read(file: ReturnedFile, password: str | None) -> ReadResult:
     if "slow" in name:
         time.sleep(0.15)
     if "pid" in name:
-        return ReadResult("attachment", findings=(finding("attachment", str(os.getpid())),))
+        return ReadResult(Role.ATTACHMENT, findings=(finding("attachment", str(os.getpid())),))
     return read_file(file, password)
 
 
@@ -45,6 +45,14 @@ def test_results_in_input_order_and_equal_to_reading_in_process():
     assert results == [read_file(file) for file in files]
 
 
+def test_reading_in_process_gives_what_the_pool_gives():
+    names = sorted(path.name for path in FIXTURES.iterdir() if path.suffix != ".py")
+    files = [ReturnedFile(origin=(name,), path=str(FIXTURES / name)) for name in names]
+    seen = []
+    assert read_here(files, progress=lambda done, total: seen.append((done, total))) == read_all(files, workers=2)
+    assert seen[-1] == (len(files), len(files))
+
+
 def test_bytes_of_files_inside_containers_are_read():
     in_zip = ReturnedFile(origin=("回收.zip", "附件2.xlsx"), data=FILLED.read_bytes())
     (result,) = read_all([in_zip])
@@ -55,8 +63,9 @@ def test_hang_crash_and_memory_blowup_become_findings_and_the_batch_goes_on():
     names = ["1.xlsx", "hangs.xlsx", "2.xlsx", "aborts.xlsx", "3.xlsx", "balloons.xlsx", "4.xlsx"]
     files = [copy_of_filled(name) for name in names]
     started = time.monotonic()
-    results = read_all(files, workers=2, timeout=2.0, memory_mb=512, reader=faulty_read)
-    assert time.monotonic() - started < 15
+    # The deadline leaves a loaded machine room for the good files; the hang still ends by it.
+    results = read_all(files, workers=2, timeout=6.0, memory_mb=512, reader=faulty_read)
+    assert time.monotonic() - started < 30
     roles = [result.role for result in results]
     assert roles == ["form", "unreadable", "form", "unreadable", "form", "unreadable", "form"]
     bad = {name: result.findings for name, result in zip(names, results) if result.role == "unreadable"}
@@ -125,7 +134,7 @@ def test_the_deadline_bounds_each_file_not_the_chunk():
     # 16 files of 0.15 s go out in chunks of several: a chunk takes longer than the
     # timeout, no single file does.
     files = [copy_of_filled(f"slow-{n}.xlsx") for n in range(16)]
-    results = read_all(files, workers=1, timeout=0.5, reader=faulty_read)
+    results = read_all(files, workers=1, timeout=1.0, reader=faulty_read)
     assert [result.role for result in results] == ["form"] * 16
 
 
@@ -141,7 +150,7 @@ def test_a_worker_lost_with_the_queue_empty_is_replaced_once_files_come_back():
     # and dies on the last file while nothing is pending.  When worker 1's deadline hands
     # "3" back to the queue, the lost worker must be replaced, not sent files it cannot read.
     names = ["0.xlsx", "1.xlsx", "hangs.xlsx", "3.xlsx", *(f"{n}.xlsx" for n in range(4, 9)), "aborts.xlsx"]
-    results = read_all([copy_of_filled(name) for name in names], workers=2, timeout=1.0, reader=faulty_read)
+    results = read_all([copy_of_filled(name) for name in names], workers=2, timeout=3.0, reader=faulty_read)
     roles = [result.role for result in results]
     assert roles == ["form", "form", "unreadable", *["form"] * 6, "unreadable"]
 

@@ -10,7 +10,8 @@ import docx
 import pytest
 import xlsxwriter
 
-from wbtool import identity, read
+from wbtool import identity
+from wbtool.io import read
 from wbtool.io import read_docx, read_sheet
 from wbtool.io.read_sheet import Grid, display_text
 from wbtool.model import ReturnedFile

@@ -6,17 +6,22 @@ from datetime import date, datetime
 from pathlib import Path
 
 import docx
+from click.testing import CliRunner
 import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from test_merge import sample_result, table_rows
+from masters import sample_result, shared_task, table_rows
+from wbtool.cli import main
 from wbtool.io.master_read import read_master
 from wbtool.io.master_xlsx import write_master
-from wbtool.merge import build_master, printable
 from wbtool import wordcount
-from wbtool.report import BREAK_AFTER, BREAK_BEFORE, MasterView, break_title, build_report, fullwidth, report_from_master, view_of, write_report
+from wbtool.merge import build_master
+from wbtool.model import MasterView
+from wbtool.pipeline import report_from_master, write_report
+from wbtool.report import BREAK_AFTER, BREAK_BEFORE, break_title, build_report, fullwidth, view_of
+from wbtool.text import printable
 
 EAST_ASIA = qn("w:eastAsia")
 
@@ -438,7 +443,6 @@ def test_deadline_column_in_the_report_table(jiangyin, tmp_path):
 
 
 def test_each_line_of_a_table_cell_is_a_paragraph_in_table_style(document, wuxi):
-    from test_merge import shared_task
 
     task = shared_task(wuxi)
     row = next(r for r in document.tables[0].rows[1:] if r.cells[0].text == str(task.no))
@@ -450,7 +454,7 @@ def test_each_line_of_a_table_cell_is_a_paragraph_in_table_style(document, wuxi)
 
 
 def test_tabs_and_edge_spaces_survive_in_the_table(wuxi, tmp_path):
-    from wbtool.report import MasterView
+    from wbtool.model import MasterView
 
     task = wuxi.tasks[0]
     view = MasterView(catalogue=wuxi, texts={task.no: " 甲\t乙 \n第二行"}, units=(), findings=())
@@ -497,3 +501,34 @@ def test_the_longest_printable_row_fits_one_landscape_page(wuxi, jiangyin):
 def test_a_title_inside_the_notices_title_takes_the_inner_marks(jiangyin):
     report = build_report(MasterView(catalogue=jiangyin, texts={}, units=(), findings=()))
     assert report.blocks[0].text.startswith("根据《关于印发〈江阴市推进职业教育改革创新打造高质量发展样板的实施方案〉的通知》要求")
+
+# ---------------------------------------------------------------------------
+# ``wbtool report``: the exit code says whether the report can go out
+# ---------------------------------------------------------------------------
+
+
+def test_cli_report_exits_0_for_a_clean_master_and_writes_the_report(master_file, master, tmp_path):
+    # Clean: the one task over the limit has a 定稿 within it.
+    edit_final(master_file, {next(row.task.no for row in master.rows if row.over_limit): "压缩后的定稿。"})
+    out = tmp_path / "报告.docx"
+    done = CliRunner().invoke(main, ["report", str(master_file), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert out.exists() and len(docx.Document(str(out)).tables) == 1
+
+
+def test_cli_report_exits_1_when_a_final_text_is_over_the_limit(master_file, wuxi, tmp_path):
+    edit_final(master_file, {wuxi.tasks[2].no: "超" * (wuxi.limit + 1)})
+    out = tmp_path / "报告.docx"
+    done = CliRunner().invoke(main, ["report", str(master_file), "--out", str(out)])
+    assert done.exit_code == 1, done.output
+    assert "final-over-limit" in done.output and out.exists()
+
+
+def test_cli_report_exits_2_for_a_file_that_is_not_a_master(tmp_path):
+    from openpyxl import Workbook
+
+    path = tmp_path / "别的表.xlsx"
+    Workbook().save(path)
+    done = CliRunner().invoke(main, ["report", str(path), "--out", str(tmp_path / "报告.docx")])
+    assert done.exit_code == 2, done.output
+    assert not (tmp_path / "报告.docx").exists()

@@ -29,7 +29,7 @@ from python_calamine import CalamineWorkbook
 from wbtool import catalogue as catalogues
 from wbtool import identity as identities
 from wbtool import wordcount
-from wbtool.generate import generate
+from wbtool.pipeline import generate
 from wbtool.io import template_xlsx as tx
 
 from office import convert, require_soffice
@@ -97,7 +97,7 @@ def test_live_count_matches_the_checker(office):
 
 def test_the_sheets_count_is_the_checkers_count_of_what_it_read(office, tmp_path):
     """Every white-space character the checker does not count, LibreOffice's 字数 does not count either."""
-    from wbtool.check import check_returns
+    from wbtool.pipeline import check_returns
 
     wuxi, _ = catalogues.load("wuxi-2022")
     folder = tmp_path / "回收"

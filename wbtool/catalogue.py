@@ -115,6 +115,7 @@ def build(raw: Any, source: str = "") -> tuple[Catalogue | None, list[Finding]]:
         report=_report_head(raw.get("report") or {}),
         entry_label=str(raw.get("entry_label", "完成情况")),
         source=source,
+        registry=registry,
     )
     findings.extend(_unused_units(catalogue))
     return catalogue, findings

@@ -36,13 +36,12 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from enum import Enum
 from functools import lru_cache
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from . import wordcount
-from .collect import collect
 from .findings import finding
 from .identify import NO_ASSIGNMENTS, identify
 from .model import (
@@ -53,10 +52,9 @@ from .model import (
     Finding,
     Form,
     FormRow,
-    Progress,
     ReadResult,
     ReturnedFile,
-    Severity,
+    Role,
     Task,
 )
 
@@ -122,10 +120,19 @@ def _index(catalogue: Catalogue) -> _Index:
 # ---------------------------------------------------------------------------
 
 
+class Recognition(Enum):
+    """How a form row was matched to a catalogue task."""
+
+    EXACT = "exact"
+    NUMBER_CHANGED = "number-changed"  # the text names another task than the number: the text wins
+    TEXT_CHANGED = "text-changed"  # the number is right, the text was edited
+    UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True)
 class _Match:
     task: Task | None
-    how: str  # exact / number-changed / text-changed / unknown
+    how: Recognition
 
 
 def match_row(row: FormRow, catalogue: Catalogue) -> _Match:
@@ -134,16 +141,16 @@ def match_row(row: FormRow, catalogue: Catalogue) -> _Match:
     number = row_number(row)
     by_number = catalogue.task(number) if number is not None else None
     if by_number is not None and row.task == by_number.text:
-        return _Match(by_number, "exact")  # the untouched template row: most rows of most files
+        return _Match(by_number, Recognition.EXACT)  # the untouched template row: most rows of most files
     text = normalise(row.task)
     if by_number is not None and index.text_of[by_number.no] == text:
-        return _Match(by_number, "exact")
+        return _Match(by_number, Recognition.EXACT)
     by_text = index.by_text.get(text) if text else None
     if by_text is not None:
-        return _Match(by_text, "number-changed")
+        return _Match(by_text, Recognition.NUMBER_CHANGED)
     if by_number is not None and (not text or _similar(text, index.text_of[by_number.no])):
-        return _Match(by_number, "text-changed")
-    return _Match(None, "unknown")
+        return _Match(by_number, Recognition.TEXT_CHANGED)
+    return _Match(None, Recognition.UNKNOWN)
 
 
 def _similar(a: str, b: str) -> bool:
@@ -240,8 +247,8 @@ def _entry(row: FormRow, task: Task, unit: str, catalogue: Catalogue, form: Form
     ]
 
 
-def _recognition(row: FormRow, task: Task, how: str, where: dict) -> list[Finding]:
-    if how == "number-changed":
+def _recognition(row: FormRow, task: Task, how: Recognition, where: dict) -> list[Finding]:
+    if how is Recognition.NUMBER_CHANGED:
         return [
             finding(
                 "task-number-changed",
@@ -250,7 +257,7 @@ def _recognition(row: FormRow, task: Task, how: str, where: dict) -> list[Findin
                 **where,
             )
         ]
-    if how == "text-changed":
+    if how is Recognition.TEXT_CHANGED:
         return [
             finding(
                 "task-text-changed",
@@ -405,28 +412,6 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     )
 
 
-def check_returns(
-    paths: Sequence[str | Path],
-    catalogue: Catalogue,
-    *,
-    password: str | None = None,
-    assignments: Mapping[str, str] | None = None,
-    progress: Progress | None = None,
-) -> CheckResult:
-    """Collect, read, attribute and check every returned file under ``paths``.
-
-    ``progress(done, total)`` counts the files read.
-    """
-    from .pool import read_all, warm_up
-
-    warm_up()  # the readers' server boots while the returns are collected
-    # One progress total, the files read: collecting is quick next to reading, and a
-    # bar that fills twice looks like a second pass.
-    collection = collect([str(p) for p in paths])
-    results = read_all(collection.files, password=password, progress=progress)
-    return check_read(collection.files, results, catalogue, assignments=assignments, extra=collection.findings)
-
-
 def check_read(
     files: Sequence[ReturnedFile],
     results: Sequence[ReadResult],
@@ -442,9 +427,9 @@ def check_read(
     entries: list[Entry] = []
     order: dict[str, tuple] = {}
     for file, result in zip(files, results):
-        form = result.form if result.role == "form" else None
+        form = result.form if result.role is Role.FORM else None
         if form is None:
-            unit = identify(file, None, catalogue, assignments=assignments).unit if result.role == "attachment" else None
+            unit = identify(file, None, catalogue, assignments=assignments).unit if result.role is Role.ATTACHMENT else None
             findings.extend(_attributed(result.findings, unit))
             reports.append(FileReport(file=file.display, unit=unit, role=result.role, sender=file.sender))
             continue
@@ -456,13 +441,13 @@ def check_read(
         if who.unit is None:
             code = "unit-conflict" if any(f.code == "unit-conflict" for f in who.findings) else "unit-unknown"
             findings.extend(held_rows(form, file, code))
-            reports.append(FileReport(file=file.display, unit=None, role="held", saved_at=form.saved_at, sender=file.sender))
+            reports.append(FileReport(file=file.display, unit=None, role=Role.HELD, saved_at=form.saved_at, sender=file.sender))
             continue
         form_entries, form_findings = check_form(form, who.unit, catalogue, file)
         entries.extend(form_entries)
         findings.extend(form_findings)
         order[file.display] = recency(form, file)
-        reports.append(FileReport(file=file.display, unit=who.unit, role="form", saved_at=form.saved_at, sender=file.sender))
+        reports.append(FileReport(file=file.display, unit=who.unit, role=Role.FORM, saved_at=form.saved_at, sender=file.sender))
     entries, correction_findings = resolve_corrections(entries, order)
     findings.extend(correction_findings)
     findings.extend(_missing_units(catalogue, reports))
@@ -482,10 +467,10 @@ def _missing_units(catalogue: Catalogue, reports: Iterable[FileReport]) -> list[
     missing too, and the message says what did arrive.
     """
     reports = list(reports)
-    with_form = {report.unit for report in reports if report.role == "form"}
+    with_form = {report.unit for report in reports if report.role is Role.FORM}
     attachments: dict[str, int] = defaultdict(int)
     for report in reports:
-        if report.role == "attachment" and report.unit:
+        if report.role is Role.ATTACHMENT and report.unit:
             attachments[report.unit] += 1
     findings = []
     for unit in catalogue.units:
@@ -499,102 +484,3 @@ def _missing_units(catalogue: Catalogue, reports: Iterable[FileReport]) -> list[
         message = f"{unit.name}负责 {len(owned)} 项任务，{what}。请联系催报。"
         findings.append(finding("unit-missing", message, unit=unit.name))
     return findings
-
-
-# ---------------------------------------------------------------------------
-# 退回修改 workbooks
-# ---------------------------------------------------------------------------
-
-
-def markup_returns(paths: Sequence[str | Path], result: CheckResult, out_dir: str | Path) -> list[Path]:
-    """Write a 「退回修改」 workbook for every attributed file with errors or warnings.
-
-    The returns are collected again (cheap: no reading) to get at the bytes; the
-    inputs are only read.  Returns the paths written.
-    """
-    from .io.markup import target_name, write_markup
-
-    out_dir = Path(out_dir)
-    problem = markup_target_problem(out_dir, paths)
-    if problem:
-        raise ValueError(problem)
-    files = {file.display: file for file in collect([str(p) for p in paths]).files}
-    by_file: dict[str, list[Finding]] = defaultdict(list)
-    for f in result.findings:
-        if f.file and f.severity is not Severity.INFO:
-            by_file[f.file].append(f)
-    written: list[Path] = []
-    taken: set[str] = set()
-    for report in result.files:
-        if report.role != "form" or report.unit is None or not by_file.get(report.file) or report.file not in files:
-            continue
-        file = files[report.file]
-        name = target_name(report.unit, file.name)
-        stem, number = name[: -len(".xlsx")], 2
-        while name in taken:
-            name, number = f"{stem}-{number}.xlsx", number + 1
-        taken.add(name)
-        target = out_dir / name
-        write_markup(file.read_bytes(), file.name, report.unit, by_file[report.file], target)
-        written.append(target)
-    return written
-
-
-def markup_target_problem(out_dir: str | Path, paths: Sequence[str | Path]) -> str | None:
-    """Why ``out_dir`` must not receive 退回修改 workbooks, or None.
-
-    Never inside a folder of returns: the next check would take them for returns.
-    """
-    target = Path(out_dir).resolve()
-    for path in paths:
-        source = Path(path).resolve()
-        folder = source if source.is_dir() else source.parent
-        if target == folder or folder in target.parents:
-            return f"“退回修改”文件夹不能放在回收材料所在的文件夹“{folder}”里，以免下次核查把它当成报送文件；请换一个位置。"
-    return None
-
-
-# ---------------------------------------------------------------------------
-# assignments file
-# ---------------------------------------------------------------------------
-
-
-def load_assignments(path: str | Path) -> dict[str, str]:
-    """Read an assignments file: YAML (``文件: 单位`` or a list of them) or ``FILE=UNIT`` lines.
-
-    Blank lines and lines starting with ``#`` are ignored.  Raises ``ValueError``
-    with a Chinese message when the file cannot be understood.
-    """
-    import yaml
-
-    raw_text = Path(path).read_text(encoding="utf-8-sig")
-    lines = [line.strip() for line in raw_text.splitlines() if line.strip() and not line.strip().startswith("#")]
-    if lines and all("=" in line for line in lines):
-        return parse_assignments(lines)
-    try:
-        data = yaml.safe_load(raw_text)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"指定文件“{path}”既不是 YAML，也不是“文件=单位”的逐行格式：{exc}") from exc
-    if data is None:
-        return {}
-    if isinstance(data, list):
-        merged: dict = {}
-        for item in data:
-            if not isinstance(item, dict):
-                raise ValueError(f"指定文件“{path}”的列表项应是“文件: 单位”。")
-            merged.update(item)
-        data = merged
-    if not isinstance(data, dict):
-        raise ValueError(f"指定文件“{path}”应是“文件: 单位”的键值对。")
-    return {str(key).strip(): str(value).strip() for key, value in data.items()}
-
-
-def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
-    """``["FILE=UNIT", …]`` → ``{FILE: UNIT}``; the last ``=`` separates (file names may hold one)."""
-    result: dict[str, str] = {}
-    for pair in pairs:
-        file, sep, unit = pair.rpartition("=")
-        if not sep or not file.strip() or not unit.strip():
-            raise ValueError(f"“{pair}”应写作“文件=单位”。")
-        result[file.strip()] = unit.strip()
-    return result

@@ -17,9 +17,9 @@ from pathlib import Path
 import wbtool
 
 from . import catalogue as catalogues
-from .generate import GenerateResult, generate
-from .merge import MergeResult, merge, output_names
-from .model import Finding, Progress, Severity
+from .errors import Refused
+from .model import Finding, GenerateResult, MergeResult, Progress, Severity
+from .pipeline import generate, merge, output_names
 
 
 CATALOGUE = "wuxi-2022"
@@ -31,10 +31,6 @@ BATCH = "20230105-demo"
 TEMPLATES_DIR = "填报表"
 RETURNS_DIR = "回收材料"
 MERGED_DIR = "汇总"
-
-
-class DemoRefused(ValueError):
-    """The demo cannot run as asked (no samples beside the package, or an unsafe output folder)."""
 
 
 def samples_dir() -> Path:
@@ -108,25 +104,25 @@ def run_demo(out_dir: str | Path, *, progress: Progress | None = None) -> DemoRe
     """Generate the Wuxi templates into ``out_dir/填报表``, copy the samples into
     ``out_dir/回收材料`` and merge them into ``out_dir/汇总``.
 
-    Raises ``DemoRefused`` when the samples are not installed or ``out_dir`` lies
+    Raises ``Refused`` when the samples are not installed or ``out_dir`` lies
     inside them; everything about the files themselves comes back as findings.
     """
     samples = samples_dir()
     if not samples.is_dir():
-        raise DemoRefused(
+        raise Refused(
             f"找不到内置样例（应在 {samples}）。样例随源代码提供，不随安装包分发："
             "请在 wbtool 的源代码目录中用 pip install -e . 安装后再运行 wbtool demo。"
         )
     out = Path(out_dir).resolve()
     if out == samples.parent or out.is_relative_to(samples.parent):
-        raise DemoRefused(f"输出文件夹“{out_dir}”在内置样例的文件夹中：演示不会改动样例，请换一个文件夹。")
+        raise Refused(f"输出文件夹“{out_dir}”在内置样例的文件夹中：演示不会改动样例，请换一个文件夹。")
 
     returns = out / RETURNS_DIR
     _refuse_foreign_files(samples, returns)
 
     catalogue, findings = catalogues.load(CATALOGUE)
     if catalogue is None:  # the shipped catalogue is tested; this is a broken install
-        raise DemoRefused("内置任务清单无法读取：" + "；".join(f.message for f in findings))
+        raise Refused("内置任务清单无法读取：" + "；".join(f.message for f in findings))
 
     generated = generate(catalogue, out / TEMPLATES_DIR, batch=BATCH, progress=progress)
     if not generated.ok:
@@ -152,7 +148,7 @@ def _refuse_foreign_files(samples: Path, target: Path) -> None:
     foreign = sorted(path.name for path in target.iterdir() if path.name not in names)
     if foreign:
         listed = "、".join(foreign[:3]) + ("等" if len(foreign) > 3 else "")
-        raise DemoRefused(
+        raise Refused(
             f"“{target}”里已有样例以外的文件（{listed}），可能是真实的回收材料。"
             "演示不会改动它：请用 --out 另选一个文件夹。"
         )

@@ -71,10 +71,6 @@ def finding(code: str, message: str, **where) -> Finding:
     return Finding(code=code, severity=CODES[code].severity, message=message, **where)
 
 
-def has_errors(findings: Iterable[Finding]) -> bool:
-    return any(f.severity is Severity.ERROR for f in findings)
-
-
 def codes_table_markdown() -> str:
     """The README's table of finding codes, made from the registry."""
     lines = ["| 代码 | 级别 | 名称 | 含义 |", "| --- | --- | --- | --- |"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Mapping
@@ -29,21 +30,34 @@ from .findings import finding
 from .model import Catalogue, Finding, Form, Identity, ReturnedFile
 from .owners import Registry
 
-ASSIGNED = "assigned"
-IDENTITY = "identity"
-FILENAME = "filename"
-CONTAINER = "container"
-FOLDER = "folder"
-SENDER = "sender"
+class Source(str, Enum):
+    """Where the unit of a returned file was learnt, in the order they are believed."""
 
-SOURCE_LABELS = {
-    ASSIGNED: "人工指定",
-    IDENTITY: "文件内标识",
-    FILENAME: "文件名",
-    CONTAINER: "压缩包/邮件名",
-    FOLDER: "文件夹名",
-    SENDER: "邮件发件人",
+    ASSIGNED = "assigned"
+    IDENTITY = "identity"
+    FILENAME = "filename"
+    CONTAINER = "container"
+    FOLDER = "folder"
+    SENDER = "sender"
+    UNDECIDED = ""
+
+    @property
+    def label(self) -> str:
+        return _SOURCE_LABELS[self]
+
+
+_SOURCE_LABELS = {
+    Source.ASSIGNED: "人工指定",
+    Source.IDENTITY: "文件内标识",
+    Source.FILENAME: "文件名",
+    Source.CONTAINER: "压缩包/邮件名",
+    Source.FOLDER: "文件夹名",
+    Source.SENDER: "邮件发件人",
+    Source.UNDECIDED: "",
 }
+ASSIGNED, IDENTITY, FILENAME, CONTAINER, FOLDER, SENDER = (
+    Source.ASSIGNED, Source.IDENTITY, Source.FILENAME, Source.CONTAINER, Source.FOLDER, Source.SENDER
+)
 
 _PATH_SPLIT = re.compile(r"[\\/]+")
 NO_ASSIGNMENTS: Mapping[str, str] = MappingProxyType({})
@@ -54,7 +68,7 @@ class Identification:
     """The unit a file is attributed to, how that was decided, and what else was seen."""
 
     unit: str | None
-    source: str  # one of ASSIGNED … SENDER, or "" when undecided
+    source: Source
     candidates: tuple[tuple[str, str], ...] = ()  # (source, unit) for every source that named one unit
     findings: tuple[Finding, ...] = ()
 
@@ -99,7 +113,7 @@ def _assigned(file: ReturnedFile, assigned: str, registry: Registry) -> _Decisio
     if unit is not None:
         return unit.name, ASSIGNED, None
     message = f"人工指定的单位“{assigned}”不在单位名录中，请改用名录里的单位全称或简称。"
-    return None, "", finding("unit-unknown", message, file=file.display)
+    return None, Source.UNDECIDED, finding("unit-unknown", message, file=file.display)
 
 
 def _decide(
@@ -110,20 +124,20 @@ def _decide(
     sender_unit: str | None,
 ) -> _Decision:
     if len(identity_units) > 1:
-        return None, "", _conflict(file, [(IDENTITY, unit) for unit in identity_units])
+        return None, Source.UNDECIDED, _conflict(file, [(IDENTITY, unit) for unit in identity_units])
     if identity_units:
         unit = identity_units[0]
         # Only the innermost name counts: an outer folder may be the bureau's own sorting.
         disagreeing = [(source, name) for source, name in names[:1] if name != unit]
         if disagreeing:
-            return None, "", _conflict(file, [(IDENTITY, unit), *disagreeing])
+            return None, Source.UNDECIDED, _conflict(file, [(IDENTITY, unit), *disagreeing])
         return unit, IDENTITY, None
     if names:
         source, unit = names[0]
         return unit, source, None
     if sender_unit:
         return sender_unit, SENDER, None
-    return None, "", _unknown(file, ambiguous)
+    return None, Source.UNDECIDED, _unknown(file, ambiguous)
 
 
 # ---------------------------------------------------------------------------
@@ -240,7 +254,7 @@ def _sender_unit(file: ReturnedFile, catalogue: Catalogue) -> str | None:
 
 
 def _describe(pairs) -> str:
-    return "；".join(f"{SOURCE_LABELS[source]}指向“{unit}”" for source, unit in pairs)
+    return "；".join(f"{source.label}指向“{unit}”" for source, unit in pairs)
 
 
 def _conflict(file: ReturnedFile, pairs: list[tuple[str, str]]) -> Finding:
@@ -256,7 +270,7 @@ def _unknown(file: ReturnedFile, ambiguous: list[tuple[str, str, list[str]]]) ->
     hint = ""
     if ambiguous:
         source, name, units = ambiguous[0]
-        hint = f"{SOURCE_LABELS[source]}“{name}”同时含有{'、'.join(units)}，无法判断；"
+        hint = f"{source.label}“{name}”同时含有{'、'.join(units)}，无法判断；"
     return finding(
         "unit-unknown",
         f"无法确定报送单位：文件内没有模板标识，文件名、压缩包名、文件夹名和发件人都对不上名录中的单位。{hint}"

@@ -30,7 +30,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import sys
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -54,6 +53,12 @@ MAX_CHUNK = 32
 # In-memory files (from zips and emails) travel as bytes: keep one message modest.
 MAX_CHUNK_BYTES = 16 * 1024 * 1024
 _READY = "ready"
+# What the fork server imports before it forks anything: the readers.
+PRELOAD = ("wbtool.io.read",)
+
+# ``read_all`` and ``read_here`` take the same arguments and give the same results:
+# ``pipeline`` takes either (``read=``), so library callers and tests can read in process.
+ReadAll = Callable[..., "list[ReadResult]"]
 
 
 def read_all(
@@ -70,12 +75,12 @@ def read_all(
 
     ``timeout`` (seconds) and ``memory_mb`` bound each file.  ``reader`` is the
     function a worker applies to a file; it must be importable by name (tests use it
-    to simulate files that hang or crash a parser); by default ``read.read_file``.
+    to simulate files that hang or crash a parser); by default ``io.read.read_file``.
     ``progress(done, total)`` is called once per file read.
     """
     # The readers are imported here, not at the top: the ``wbtool`` command imports
     # this module first thing to start the server, and needs the readers only now.
-    from .read import read_file
+    from .io.read import read_file
 
     reader = reader or read_file
     files = list(files)
@@ -100,6 +105,30 @@ def read_all(
         for worker in pool:
             worker.stop()
     return batch.results()
+
+
+def read_here(
+    files: Sequence[ReturnedFile],
+    *,
+    password: str | None = None,
+    progress: Progress | None = None,
+    reader: Reader | None = None,
+    **_limits,
+) -> list[ReadResult]:
+    """``read_all`` in this process, without its time and memory bounds.
+
+    For callers that trust their files (a notebook over files it made, tests of the
+    checks): no process is started.  A file that hangs a parser hangs the caller.
+    """
+    from .io.read import read_file
+
+    reader = reader or read_file
+    results = []
+    for done, file in enumerate(files, start=1):
+        results.append(reader(file, password))
+        if progress is not None:
+            progress(done, len(files))
+    return results
 
 
 def warm_up() -> None:
@@ -212,7 +241,7 @@ class _Batch:
         culprit = worker.jobs.popleft()
         self.pending.extendleft(reversed(worker.jobs))
         worker.jobs.clear()
-        from .read import unreadable
+        from .io.read import unreadable
 
         self._finish(culprit, unreadable(self.files[culprit], reason))
 
@@ -291,16 +320,14 @@ def _context():
     Forking the caller itself would copy whatever threads and locks it holds (the
     CLI's progress bar, a test runner), which is how forked children deadlock.
 
-    multiprocessing re-runs the caller's main script in every worker.  The
-    ``wbtool`` command's script imports only ``wbtool.__main__``, which is light on
-    purpose; for a script of the caller's own, the server also preloads the wbtool
-    modules imported so far, so that the re-run finds them in place.
+    The server preloads the readers, so every worker starts with them in place.
+    (multiprocessing also re-runs the caller's main script in every worker: the
+    ``wbtool`` command's script imports only ``wbtool.__main__``, light on purpose.)
     """
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":
-        loaded = sorted(name for name in list(sys.modules) if name.startswith("wbtool.") and not name.startswith("wbtool.__"))
-        context.set_forkserver_preload(["wbtool.read", *loaded])
+        context.set_forkserver_preload(list(PRELOAD))
     return context
 
 

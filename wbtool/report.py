@@ -1,25 +1,22 @@
-"""The Word report (报告) as plain data, and the second round trip.
+"""The Word report (报告) as plain data.
 
 ``build_report`` turns a view of the master — task texts, unit statuses, findings —
-into paragraphs and the 附件2 table.  ``merge`` feeds it the freshly built master;
-``report_from_master`` feeds it the master workbook after the bureau edited the
-定稿 column.  One builder, so both reports read the same.
+into paragraphs and the 附件2 table.  ``pipeline.merge`` feeds it the freshly built
+master; ``pipeline.report_from_master`` feeds it the master workbook after the
+bureau edited the 定稿 column.  One builder, so both reports read the same.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from . import wordcount
 from .findings import finding
-from .merge import Master, UnitStatus, printable
-from .model import Catalogue, Finding, Task
+from .model import BODY, H1, H2, Block, Catalogue, Finding, Master, MasterEdits, MasterView, Report, TableRow, Task
+from .text import printable
 
-H1, H2, H3, BODY = 1, 2, 3, 0  # 一、 （一） 1. and plain paragraphs
 MAX_UNITS_NAMED = 12  # past this a list of unit names stops being read
 TITLE_LINE = 20  # 二号 characters in the 156 mm text width
 CLOSING = "特此报告。"
@@ -27,52 +24,6 @@ CLOSING = "特此报告。"
 PENDING = "（待定稿）"
 NOT_RETURNED = "（未报送）"
 NOT_FILLED = "（未填写）"
-
-
-@dataclass(frozen=True)
-class MasterView:
-    """What the report needs from a master, whichever way it was obtained."""
-
-    catalogue: Catalogue
-    texts: Mapping[int, str]  # task number → 定稿, or the merged 完成情况 when no 定稿
-    units: Sequence[UnitStatus]
-    findings: Sequence[Finding]
-
-
-@dataclass(frozen=True)
-class Block:
-    level: int  # H1 / H2 / H3 / BODY
-    text: str
-
-
-@dataclass(frozen=True)
-class TableRow:
-    no: int
-    section: str
-    task: str
-    owners: str
-    text: str
-    deadline: str | None = None
-
-
-@dataclass(frozen=True)
-class Report:
-    title: str
-    blocks: tuple[Block, ...]  # the body, 「特此报告。」 included
-    attachment: str  # the attachment's label: 附件 (the report's only attachment)
-    table_title: str
-    rows: tuple[TableRow, ...]
-    entry_label: str = "完成情况"
-    has_deadlines: bool = False
-    dated: date = field(default_factory=date.today)
-    title_lines: tuple[str, ...] = ()  # the title broken by meaning
-    recipient: str = ""  # 主送机关
-    issuer: tuple[str, ...] = ()  # 发文机关署名, line by line
-
-    @property
-    def attachment_note(self) -> str:
-        """附件说明: the label the attachment itself carries, then its name."""
-        return f"{self.attachment}：{self.table_title}"
 
 
 def view_of(master: Master) -> MasterView:
@@ -302,32 +253,17 @@ def _outlook_part(view: MasterView) -> list[Block]:
     ]
 
 
-# ---------------------------------------------------------------------------
-
-
-def write_report(report: Report, path: str | Path) -> Path:
-    from .io.report_docx import write_report_docx
-
-    return write_report_docx(report, path)
-
-
-def report_from_master(
-    master_path: str | Path, out_path: str | Path, *, catalogue: Catalogue, dated: date | None = None
-) -> tuple[Path | None, list[Finding]]:
-    """Regenerate the Word report from a (possibly edited) master workbook.
-
-    Returns the report's path, or ``None`` when the master could not be used; the
-    findings say what needs attention (``final-over-limit``, ``final-pending``).
-    """
-    from .io.master_read import read_master
-
-    if Path(out_path).resolve() == Path(master_path).resolve():
-        return None, [finding("master-invalid", "报告不能覆盖汇总表本身：请给报告另起一个文件名。", file=str(out_path))]
-    edits, findings = read_master(master_path, limit=catalogue.limit)
-    if edits is None:
-        return None, findings
-    findings += edits.check_against(catalogue, str(master_path))
-    view = MasterView(catalogue=catalogue, texts=edits.texts(), units=edits.units, findings=edits.findings)
-    told = [f.task for f in findings if f.code == "final-over-limit" and f.task is not None]
-    findings += pending_finals(view, file=str(master_path), skip=told)
-    return write_report(build_report(view, today=dated), out_path), findings
+def check_edits(edits: MasterEdits, catalogue: Catalogue, file: str) -> list[Finding]:
+    """Rows of an edited master the catalogue does not know, and catalogue tasks the sheet lost."""
+    known = {task.no for task in catalogue.tasks}
+    present = {row.no for row in edits.rows}
+    problems = [
+        finding("task-unknown", f"汇总表第 {row.no} 项在任务清单“{catalogue.id}”中不存在：请确认用的是同一份任务清单（--catalog）。", task=row.no, file=file, cell=row.cell)
+        for row in edits.rows
+        if row.no not in known
+    ]
+    problems += [
+        finding("row-missing", f"汇总表中找不到第 {no} 项任务的行：报告中该项将为空，请从原汇总表恢复该行。", task=no, file=file)
+        for no in sorted(known - present)
+    ]
+    return problems

@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ._common import OPTIONS_METAVAR, SUBCOMMAND_METAVAR
+from ..errors import WbtoolError
+from ._common import EXIT_CANNOT_RUN, OPTIONS_METAVAR, SUBCOMMAND_METAVAR, err_console
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -38,7 +39,18 @@ def speak_chinese() -> None:
 speak_chinese()
 
 
-@click.group(context_settings=CONTEXT, options_metavar=OPTIONS_METAVAR, subcommand_metavar=SUBCOMMAND_METAVAR)
+class _Commands(click.Group):
+    """The command group: what stops a command as a whole becomes one Chinese line and an exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except WbtoolError as exc:
+            err_console.print(f"[bold red]无法运行：[/]{exc}")
+            ctx.exit(EXIT_CANNOT_RUN)
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT, options_metavar=OPTIONS_METAVAR, subcommand_metavar=SUBCOMMAND_METAVAR)
 @click.version_option(__version__, "-V", "--version", message="wbtool %(version)s")
 def main() -> None:
     """wbtool：任务完成情况填报的“生成—回收—核查—汇总—报告”一条龙工具，全程离线。
@@ -55,18 +67,9 @@ def main() -> None:
     """
 
 
-def _register() -> None:
-    from importlib import import_module
+# The commands, imported after the group they join and after speak_chinese().
+from . import catalog, check, demo, generate, merge  # noqa: E402
 
-    for name in ("catalog", "generate", "check", "merge", "demo"):
-        try:
-            module = import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()
+for _module in (catalog, generate, check, merge, demo):
+    for _command in _module.COMMANDS:
+        main.add_command(_command)

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import catalogue as catalogues
-from ..check import load_assignments, parse_assignments
+from ..errors import UnreadableInput
+from ..io.assignments import load_assignments, parse_assignments
 from ..model import Catalogue, Finding, Severity
 
 # Click's usage line says [OPTIONS] and COMMAND [ARGS]... unless told otherwise.
@@ -79,7 +80,7 @@ def assignments_from_options(pairs, path, catalogue: Catalogue) -> dict[str, str
     try:
         assignments = load_assignments(path) if path else {}
         assignments.update(parse_assignments(pairs))
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
+    except (UnreadableInput, OSError, UnicodeDecodeError) as exc:
         err_console.print(f"[red]无法读取人工指定：{exc}[/]")
         sys.exit(EXIT_CANNOT_RUN)
     unknown = sorted({unit for unit in assignments.values() if catalogue.registry.resolve(unit) is None})

@@ -11,8 +11,7 @@ import click
 from rich.table import Table
 
 from .. import catalogue as catalogues
-from ..findings import has_errors
-from ..model import Catalogue, Finding, Severity
+from ..model import Catalogue, Finding, Severity, has_errors
 from ..units import UnitLoad, number_ranges, unit_loads
 from ._common import (
     EXIT_BLOCKING,

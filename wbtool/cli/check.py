@@ -10,10 +10,9 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..check import check_returns, markup_returns, markup_target_problem
-from ..merge import findings_csv
-from ..model import CheckResult, Severity
-from ..pool import warm_up
+from ..io.findings_out import findings_csv
+from ..model import CheckResult, Role, Severity, Submission
+from ..pipeline import check_returns, markup_returns, markup_target_problem
 from ..units import number_ranges
 from ._common import (
     EXIT_BLOCKING,
@@ -51,7 +50,6 @@ def check(paths, catalog, fmt, password, assign, assignments_file, markup_dir) -
       wbtool check 回收材料/ --format csv > 问题清单.csv
       wbtool check 回收材料/ --assign "附件2(1).xlsx=市科技局" --markup 退回修改/
     """
-    warm_up()  # the readers' server boots while the catalogue is loaded
     catalogue, _ = load_catalogue(catalog)
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     if markup_dir is not None:
@@ -96,7 +94,7 @@ def summary_rows(result: CheckResult) -> list[tuple[str, str, int, int, int, int
         if not owned:
             continue
         files = files_of.get(unit.name, [])
-        status = "已报送" if any(r.role == "form" for r in files) else ("仅附件" if files else "未报送")
+        status = Submission.RETURNED if any(r.role is Role.FORM for r in files) else (Submission.ATTACHMENTS_ONLY if files else Submission.MISSING)
         rows.append((unit.name, status, len(files), len(owned), len(filled_of.get(unit.name, ())), problems_of[unit.name]))
     return rows
 
@@ -111,11 +109,11 @@ def _render_table(result: CheckResult) -> None:
     for column in ("单位", "状态", "文件数", "应填", "已填", "问题数"):
         table.add_column(column, justify="left" if column in ("单位", "状态") else "right")
     for name, status, files, owned, filled, problems in summary_rows(result):
-        style = "" if status == "已报送" else "yellow"
-        table.add_row(name, f"[{style}]{status}[/]" if style else status, str(files), str(owned), str(filled), str(problems))
+        style = "" if status is Submission.RETURNED else "yellow"
+        table.add_row(name, f"[{style}]{status.value}[/]" if style else status.value, str(files), str(owned), str(filled), str(problems))
     console.print(table)
 
-    unattributed = [r for r in result.files if r.unit is None and r.role in ("held", "unreadable")]
+    unattributed = [r for r in result.files if r.unit is None and r.role in (Role.HELD, Role.UNREADABLE)]
     if unattributed:
         console.print(f"另有 {len(unattributed)} 个文件无法归属或无法读取，见下表。")
     shown = [f for f in result.findings if f.code not in FOLDED and f.severity is not Severity.INFO]

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..demo import DemoRefused, DemoResult, run_demo
+from ..demo import DemoResult, run_demo
 from ..findings import CODES
 from ._common import EXIT_CANNOT_RUN, EXIT_OK, OPTIONS_METAVAR, SEVERITY_STYLE, console, err_console, progress_bar, render_findings
 
@@ -34,12 +34,8 @@ def demo(out_dir: Path) -> None:
     GBK 文件名的压缩包、邮件），其中故意放了超字数、更正、填了别人的任务等问题，
     用来展示 wbtool 能发现什么。演示不需要 LibreOffice，也不联网。
     """
-    try:
-        with progress_bar("演示进行中") as progress:
-            result = run_demo(out_dir, progress=progress)
-    except DemoRefused as exc:
-        err_console.print(f"[bold red]无法运行演示：[/]{exc}")
-        sys.exit(EXIT_CANNOT_RUN)
+    with progress_bar("演示进行中") as progress:
+        result = run_demo(out_dir, progress=progress)
     if not result.ok:
         render_findings(list(result.findings), title="生成填报表时出了问题", console=err_console)
         sys.exit(EXIT_CANNOT_RUN)

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from .. import generate as generating
-from ..findings import has_errors
+from .. import pipeline
+from ..model import has_errors
+from ..plan import valid_batch_id
 from ._common import (
     EXIT_BLOCKING,
     EXIT_CANNOT_RUN,
@@ -28,7 +29,7 @@ CANNOT_RUN = {"unit-unknown", "output-other-batch", "output-unwritable"}
 
 
 def _batch(ctx, param, value: str | None) -> str | None:
-    if value is not None and not generating.valid_batch_id(value):
+    if value is not None and not valid_batch_id(value):
         raise click.BadParameter("批次号只能用字母、数字、点、横线和下划线，以字母或数字开头，最长 40 个字符，例如 20261122-1530。")
     return value
 
@@ -49,10 +50,10 @@ def generate(catalog: str, units: tuple[str, ...], batch: str | None, out_dir: P
     """
     catalogue, catalogue_findings = load_catalogue(catalog)
     with progress_bar("生成填报表") as progress:
-        result = generating.generate(
+        result = pipeline.generate(
             catalogue, out_dir, units=units or None, batch=batch, overwrite=overwrite, progress=progress
         )
-    findings = [f for f in catalogue_findings if f.code != "catalog-unit-unused"] + result.findings
+    findings = [f for f in catalogue_findings if f.code != "catalog-unit-unused"] + list(result.findings)
     if not result.files or any(f.code in CANNOT_RUN for f in result.findings):
         render_findings(findings, title="未生成", console=err_console)
         sys.exit(EXIT_CANNOT_RUN)

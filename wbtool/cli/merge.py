@@ -8,11 +8,10 @@ from pathlib import Path
 
 import click
 
-from ..findings import has_errors
-from ..merge import MergeRefused, merge as merge_returns
-from ..model import Finding, Severity
-from ..pool import warm_up
-from ..report import report_from_master
+from ..errors import CannotWrite
+from ..model import Finding, Severity, has_errors
+from ..pipeline import merge as merge_returns
+from ..pipeline import report_from_master
 from ..units import number_ranges
 from ._common import (
     EXIT_BLOCKING,
@@ -58,20 +57,12 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file, dated) ->
     汇总表“附件2”工作表中的“定稿”栏可直接修改，改好后用 wbtool report 重新生成报告。
     有“错误”级问题时退出码为 1。
     """
-    warm_up()  # the readers' server boots while the catalogue is loaded
     catalogue, _ = load_catalogue(catalog)
     assignments = assignments_from_options(assign, assignments_file, catalogue)
-    try:
-        with progress_bar("核查并汇总") as progress:
-            result = merge_returns(
-                list(paths), Path(out_dir), catalogue=catalogue, password=password, assignments=assignments, progress=progress, dated=dated
-            )
-    except MergeRefused as exc:
-        err_console.print(f"[red]{exc}[/]")
-        sys.exit(EXIT_CANNOT_RUN)
-    except OSError as exc:
-        err_console.print(f"[red]输出文件无法写入：{exc}。请关闭在 Excel / WPS / Word 中打开的汇总表或报告后重试。[/]")
-        sys.exit(EXIT_CANNOT_RUN)
+    with progress_bar("核查并汇总") as progress:
+        result = merge_returns(
+            list(paths), Path(out_dir), catalogue=catalogue, password=password, assignments=assignments, progress=progress, dated=dated
+        )
 
     units = result.master.units
     returned = sum(u.returned for u in units)
@@ -103,8 +94,7 @@ def report(master, out_path, catalog, dated) -> None:
     try:
         path, findings = report_from_master(master, out_path, catalogue=catalogue, dated=dated)
     except OSError as exc:
-        err_console.print(f"[red]报告无法写入：{exc}。请关闭在 Word / WPS 中打开的报告后重试。[/]")
-        sys.exit(EXIT_CANNOT_RUN)
+        raise CannotWrite(f"报告无法写入：{exc.strerror or exc}。请关闭在 Word / WPS 中打开的报告后重试。") from exc
     render_findings(findings, title="问题清单")
     if path is None:
         sys.exit(EXIT_CANNOT_RUN)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import xlsxwriter
 
 from ..atomic import write_bytes, write_text
-from ..units import number_ranges
+from ..errors import UnreadableInput
+from ..model import Manifest, ManifestFile
+from ..text import number_ranges
 from .xlsx_common import BODY_FONT, FILL_HEADER, HEADER_FONT, TITLE_FONT, line_count, print_setup, row_height, workbook_options
 from .xlsx_common import check as check_call
 
@@ -25,26 +27,7 @@ SEND_LIST_SHEET = "发送清单"
 FORMAT_VERSION = 1
 
 
-@dataclass(frozen=True)
-class ManifestFile:
-    unit: str
-    kind: str
-    email: str | None
-    file: str  # name inside the batch folder
-    sha256: str
-    tasks: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Manifest:
-    batch: str
-    catalogue: str
-    fingerprint: str
-    generated_at: str  # ISO 8601 with offset
-    files: tuple[ManifestFile, ...]
-
-
-class ManifestError(ValueError):
+class ManifestError(UnreadableInput):
     """A manifest file exists but is not one we wrote."""
 
 

@@ -7,7 +7,7 @@ moving the header down, adding their own columns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
@@ -15,49 +15,14 @@ from typing import Any, Sequence
 from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_col_to_name
 
-from .. import wordcount
+from .. import layout, wordcount
 from ..findings import CODES, finding
-from ..merge import FINDING_COLUMNS, UnitStatus
-from ..model import Catalogue, Finding, Severity
+from ..layout import FINDING_COLUMNS
+from ..model import Finding, MasterEdits, MasterRow, Severity, UnitStatus
 from ..owners import squeeze
-from . import master_xlsx as layout
 
 HEADER_SEARCH_ROWS = 20  # the header is near the top; a title and a legend sit above it
 _SEVERITY_BY_LABEL = {s.label: s for s in Severity}
-
-
-@dataclass(frozen=True)
-class MasterRow:
-    no: int
-    entry: str  # 完成情况 as merged
-    final: str  # 定稿 as the bureau left it
-    cell: str  # where the 定稿 is, e.g. 附件2!G5
-
-
-@dataclass(frozen=True)
-class MasterEdits:
-    rows: tuple[MasterRow, ...]
-    units: tuple[UnitStatus, ...]
-    findings: tuple[Finding, ...]
-
-    def texts(self) -> dict[int, str]:
-        """Task number → the text to publish: 定稿 where present, else 完成情况."""
-        return {row.no: row.final or row.entry for row in self.rows}
-
-    def check_against(self, catalogue: Catalogue, file: str) -> list[Finding]:
-        """Rows the catalogue does not know, and catalogue tasks the sheet lost."""
-        known = {task.no for task in catalogue.tasks}
-        present = {row.no for row in self.rows}
-        problems = [
-            finding("task-unknown", f"汇总表第 {row.no} 项在任务清单“{catalogue.id}”中不存在：请确认用的是同一份任务清单（--catalog）。", task=row.no, file=file, cell=row.cell)
-            for row in self.rows
-            if row.no not in known
-        ]
-        problems += [
-            finding("row-missing", f"汇总表中找不到第 {no} 项任务的行：报告中该项将为空，请从原汇总表恢复该行。", task=no, file=file)
-            for no in sorted(known - present)
-        ]
-        return problems
 
 
 def read_master(path: str | Path, *, limit: int = 300) -> tuple[MasterEdits | None, list[Finding]]:

@@ -20,8 +20,29 @@ from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 from .. import wordcount
 from ..atomic import atomic_path
 from ..findings import CODES
-from ..merge import FINDING_COLUMNS, Master, TaskRow, UnitStatus, finding_cells, printable
-from ..model import Severity
+from ..layout import (
+    COL_DEADLINE,
+    COL_ENTRY,
+    COL_FINAL,
+    COL_FINAL_WORDS,
+    COL_MISSING,
+    COL_NO,
+    COL_OWNERS,
+    COL_SECTION,
+    COL_TASK,
+    COL_WORDS,
+    DETAIL_COLUMNS,
+    FINDING_COLUMNS,
+    SHEET_DETAILS,
+    SHEET_FINDINGS,
+    SHEET_TABLE,
+    SHEET_UNITS,
+    SUMMARY_COLUMNS,
+    UNIT_COLUMNS,
+    finding_cells,
+)
+from ..model import Master, Severity, TaskRow, UnitStatus
+from ..text import printable
 from .xlsx_common import (
     BODY_FONT,
     BODY_SIZE,
@@ -37,27 +58,12 @@ from .xlsx_common import (
     lines_that_fit,
     print_setup,
     row_height,
-    text_width,
     workbook_options,
 )
 from .xlsx_common import check as _check
 
-__all__ = ["FILL_MISSING", "FILL_OVER", "FILL_ENTRY", "text_width", "line_count", "write_master"]
-
-# Sheet names and the headers ``master_read`` matches on: a public contract.
-SHEET_TABLE = "附件2"
-SHEET_UNITS = "报送情况"
-SHEET_DETAILS = "明细"
-SHEET_FINDINGS = "问题清单"
 SHEET_CHART_DATA = "报送统计"  # hidden: the pie's own range, out of reach of the list's filter
-
-COL_NO, COL_SECTION, COL_TASK, COL_OWNERS = "序号", "工程名称", "主要任务", "责任单位"
-COL_ENTRY, COL_WORDS, COL_FINAL, COL_FINAL_WORDS = "完成情况", "字数", "定稿", "定稿字数"
-COL_MISSING, COL_DEADLINE = "未填单位", "完成年限"
 COL_CODE_NAME = "问题名称"  # beside 代码 in 问题清单: the code's Chinese name
-SUMMARY_COLUMNS = ("报送进度", "单位数")
-UNIT_COLUMNS = ("单位", "类别", "状态", "报送时间", "文件", "应填任务数", "已填", "未填", "错误数", "警告数")
-DETAIL_COLUMNS = ("单位", "序号", "主要任务", "完成情况", "字数", "来源文件", "单元格", "保存时间", "是否被更正替代")
 
 EXCEL_CELL_LIMIT = 32_767
 

@@ -28,8 +28,8 @@ from docx.shared import Mm, Pt
 from docx.text.run import Run
 
 from ..atomic import atomic_path
-from ..merge import printable
-from ..report import BODY, H1, H2, H3, Report
+from ..model import BODY, H1, H2, H3, Report
+from ..text import printable
 
 FANGSONG, HEITI, KAITI, SONGTI, XIAOBIAOSONG = "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体", "方正小标宋简体"
 BODY_PT = 16  # 三号

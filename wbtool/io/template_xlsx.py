@@ -16,14 +16,15 @@ import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 import xlsxwriter
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
 from .. import identity as identities
 from .. import wordcount
-from ..model import Catalogue, Identity, Task
+from .. import layout
+from ..model import Assignment, Catalogue, Identity, Task
 from ..owners import Registry, split_suffix
 from .xlsx_common import (
     BODY_FONT,
@@ -43,9 +44,6 @@ from .xlsx_common import (
 )
 from .xlsx_common import check as check_call
 
-if TYPE_CHECKING:  # only for the type of ``assignment``; generate imports this module
-    from ..generate import Assignment
-
 # ---------------------------------------------------------------------------
 # The contract the reader and checker rely on (rows are 1-based, as Excel shows them).
 # ---------------------------------------------------------------------------
@@ -58,19 +56,9 @@ NOTE_ROW = 3  # how to fill in, and the counting rule
 HEADER_ROW = 4
 FIRST_DATA_ROW = 5
 
-HEADER_NO = "序号"
-HEADER_SECTION = "工程名称"
-HEADER_TASK = "主要任务"
-HEADER_OWNERS = "责任单位"
-HEADER_DEADLINE = "完成年限"  # only when the catalogue has deadlines
-HEADER_COUNT = "字数"
+HEADER_COUNT = layout.COUNT.label
 LEAD_MARK = "（牵头）"
 OWN_MARK = "（含本单位）"
-
-
-def entry_header(catalogue: Catalogue) -> str:
-    """The 完成情况 header; it starts with ``catalogue.entry_label``."""
-    return f"{catalogue.entry_label}（每项字数控制在{catalogue.limit}字以内）"
 
 
 @dataclass(frozen=True)
@@ -80,18 +68,13 @@ class Column:
     width: float  # Excel column width (character units of the body font)
 
 
+# Excel column widths of the fill-in sheet, by role (character units of the body font).
+WIDTHS = {"no": 5.5, "section": 16, "task": 42, "owners": 22, "deadline": 10, "entry": 66, "count": 7}
+
+
 def columns(catalogue: Catalogue) -> tuple[Column, ...]:
-    """The columns of the fill-in sheet, in order."""
-    cols = [
-        Column("no", HEADER_NO, 5.5),
-        Column("section", HEADER_SECTION, 16),
-        Column("task", HEADER_TASK, 42),
-        Column("owners", HEADER_OWNERS, 22),
-    ]
-    if catalogue.has_deadlines:
-        cols.append(Column("deadline", HEADER_DEADLINE, 10))
-    cols += [Column("entry", entry_header(catalogue), 66), Column("count", HEADER_COUNT, 7)]
-    return tuple(cols)
+    """The columns of the fill-in sheet, in order (the headers are ``layout``'s)."""
+    return tuple(Column(role, header, WIDTHS[role]) for role, header in layout.form_headers(catalogue))
 
 
 def column_index(catalogue: Catalogue, key: str) -> int:
@@ -105,7 +88,7 @@ def entry_cells(catalogue: Catalogue, task_count: int) -> str:
     return xl_range(FIRST_DATA_ROW - 1, col, FIRST_DATA_ROW - 2 + task_count, col)
 
 
-# The name this module has always had for a refused call.
+# The name this module has always had for a refused call (a CannotWrite).
 TemplateError = XlsxRefused
 
 

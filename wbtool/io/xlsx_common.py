@@ -14,6 +14,8 @@ from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..errors import CannotWrite
+
 BODY_FONT = "仿宋_GB2312"
 HEADER_FONT = "黑体"
 TITLE_FONT = "方正小标宋简体"
@@ -42,7 +44,7 @@ def workbook_options(**extra: Any) -> dict[str, Any]:
     }
 
 
-class XlsxRefused(RuntimeError):
+class XlsxRefused(CannotWrite):
     """xlsxwriter refused a call: a bug in the writer, never a bad input."""
 
 

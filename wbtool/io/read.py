@@ -20,28 +20,17 @@ from typing import Sequence
 
 from xlsxwriter.utility import xl_col_to_name
 
-from . import identity
-from .findings import finding
-from .io import crypto, ooxml_meta, read_sheet
-from .io.ooxml_meta import DocumentMeta
-from .io.read_sheet import Grid
-from .model import Form, FormRow, Identity, ReadResult, ReturnedFile
-from .owners import squeeze
+from .. import identity
+from ..findings import finding
+from ..layout import HEADER_SPELLINGS as HEADER_LABELS
+from ..layout import REQUIRED_ROLES
+from ..model import Form, FormRow, Identity, ReadResult, ReturnedFile, Role
+from ..owners import squeeze
+from . import crypto, ooxml_meta, read_sheet
+from .ooxml_meta import DocumentMeta
+from .read_sheet import Grid
 
-FORM, ATTACHMENT, UNREADABLE = "form", "attachment", "unreadable"
 
-# Header cells, matched after white space is removed, by prefix: the official
-# header reads 完成情况（每项字数控制在300字以内）.  Role → accepted labels.
-HEADER_LABELS: dict[str, tuple[str, ...]] = {
-    "no": ("序号",),
-    "section": ("工程名称", "工程"),
-    "task": ("主要任务", "任务（项目）", "任务(项目)"),
-    "owners": ("责任单位", "牵头单位"),
-    "entry": ("完成情况",),
-    "count": ("字数",),
-    "deadline": ("完成年限", "完成时限"),
-}
-REQUIRED_ROLES = ("task", "entry")
 HEADER_SEARCH_ROWS = 30
 
 
@@ -241,14 +230,14 @@ def read_file(file: ReturnedFile, password: str | None = None) -> ReadResult:
         return unreadable(file, "读取时占用内存过多")
     except OSError as exc:  # gone, locked, or no permission: the file itself may be fine
         message = f"文件打不开（{exc.strerror or exc}）。请检查文件是否还在、是否有读取权限后重试。"
-        return ReadResult(UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),))
+        return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),))
     except BaseException as exc:  # calamine panics raise pyo3's PanicException, not an Exception
         return unreadable(file, f"文件已损坏或格式无法识别：{type(exc).__name__}")
 
 
 def unreadable(file: ReturnedFile, reason: str) -> ReadResult:
     message = f"文件无法读取（{reason}）。{RESAVE}"
-    return ReadResult(UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),))
+    return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),))
 
 
 def _read(file: ReturnedFile, password: str | None) -> ReadResult:
@@ -259,7 +248,7 @@ def _read(file: ReturnedFile, password: str | None) -> ReadResult:
     else:
         box = crypto.container(_head(file))
         if box == "other":
-            return ReadResult(ATTACHMENT)  # PDF, pictures, text: never loaded, however big
+            return ReadResult(Role.ATTACHMENT)  # PDF, pictures, text: never loaded, however big
         data = file.read_bytes()
     if box == "ole2":
         return _read_ole(file, data, suffix, password)
@@ -268,7 +257,7 @@ def _read(file: ReturnedFile, password: str | None) -> ReadResult:
     if suffix in OFFICE_SUFFIXES:
         # Often a web page or CSV saved under an Excel name; calamine cannot read either.
         return unreadable(file, "文件内容不是 Excel/WPS/Word 文档格式，可能是网页或文本另存的")
-    return ReadResult(ATTACHMENT)
+    return ReadResult(Role.ATTACHMENT)
 
 
 def _head(file: ReturnedFile) -> bytes:
@@ -287,7 +276,7 @@ def _read_ole(file: ReturnedFile, data: bytes, suffix: str, password: str | None
         return _read_spreadsheet(file, data, _ole_meta(data))
     if suffix in SPREADSHEET_SUFFIXES:
         return unreadable(file, "文件不是 Excel 工作簿")
-    return ReadResult(ATTACHMENT)  # old Word (.doc), WPS 文字 (.wps) and the like: documents, not forms
+    return ReadResult(Role.ATTACHMENT)  # old Word (.doc), WPS 文字 (.wps) and the like: documents, not forms
 
 
 def _read_encrypted(file: ReturnedFile, data: bytes, suffix: str, password: str | None) -> ReadResult:
@@ -308,7 +297,7 @@ def _read_encrypted(file: ReturnedFile, data: bytes, suffix: str, password: str 
 
 
 def _locked(file: ReturnedFile, message: str) -> ReadResult:
-    return ReadResult(UNREADABLE, findings=(finding("file-encrypted", message, file=file.display),))
+    return ReadResult(Role.UNREADABLE, findings=(finding("file-encrypted", message, file=file.display),))
 
 
 def _read_zip(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
@@ -320,7 +309,7 @@ def _read_zip(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
         return _read_word(file, data, meta)
     if suffix in OFFICE_SUFFIXES:
         return unreadable(file, "压缩格式的文档缺少工作簿或正文部分，文件可能已损坏")
-    return ReadResult(ATTACHMENT)  # pptx, odt, a zip inside a zip: listed, not read
+    return ReadResult(Role.ATTACHMENT)  # pptx, odt, a zip inside a zip: listed, not read
 
 
 def _read_spreadsheet(
@@ -343,7 +332,7 @@ def _read_spreadsheet(
     findings = _macro_findings(file, meta)
     if not layouts:
         message = "未找到填报表（没有含“主要任务”“完成情况”表头的工作表）。请使用下发的填报表填写后重新报送。"
-        return ReadResult(UNREADABLE, findings=(*findings, finding("form-not-found", message, file=file.display)))
+        return ReadResult(Role.UNREADABLE, findings=(*findings, finding("form-not-found", message, file=file.display)))
     layout = layouts[0]
     grid = layout.grid
     entry_column = sheet_cell(grid.name, 1, grid.first_col + layout.columns["entry"])[:-1]  # 填报表!E
@@ -352,23 +341,23 @@ def _read_spreadsheet(
         column = grid.first_col - 1 + layout.columns["entry"]
         rows = _with_formulas(package, meta.sheet_parts[grid.name], column, rows)
     form = _form(meta, meta.kind or "xlsx", grid.name, grid.first_row + layout.header, rows, marker)
-    return ReadResult(FORM, form=form, findings=findings)
+    return ReadResult(Role.FORM, form=form, findings=findings)
 
 
 def _read_word(file: ReturnedFile, data: bytes, meta: DocumentMeta) -> ReadResult:
     # Imported on the first Word return only: python-docx is a fifth of the readers'
     # start-up, and most batches are all workbooks.
-    from .io import read_docx
+    from . import read_docx
 
     grids = read_docx.read_tables(data)
     layout = find_form(grids)
     findings = _macro_findings(file, meta)
     if layout is None:
-        return ReadResult(ATTACHMENT, findings=findings)  # 工作总结, 典型经验: documents, not forms
+        return ReadResult(Role.ATTACHMENT, findings=findings)  # 工作总结, 典型经验: documents, not forms
     grid = layout.grid
     rows = form_rows(layout, lambda r, c: f"{grid.name} 第{r + 1}行")
     form = _form(meta, "docx", grid.name, layout.header + 1, rows, None)
-    return ReadResult(FORM, form=form, findings=findings)
+    return ReadResult(Role.FORM, form=form, findings=findings)
 
 
 def _form(

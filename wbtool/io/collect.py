@@ -19,10 +19,10 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from .findings import finding
-from .io.archive import ArchiveLimits, Budget, read_zip
-from .io.mail import read_mail
-from .model import Finding, ORIGIN_SEPARATOR, Progress, ReturnedFile
+from ..findings import finding
+from ..model import ORIGIN_SEPARATOR, Finding, Progress, ReturnedFile
+from .archive import ArchiveLimits, Budget, read_zip
+from .mail import read_mail
 
 
 ZIP_SUFFIXES = frozenset({".zip", ".zipx"})

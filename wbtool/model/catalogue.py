@@ -1,0 +1,162 @@
+"""The catalogue: the official task table (附件2), its units and groups."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Callable
+
+# What every long-running stage reports to: ``progress(done, total)``.  The CLI
+# passes a progress bar; the library never prints.
+Progress = Callable[[int, int], None]
+
+MEMBER = "成员单位"
+SCHOOL = "职业院校"
+OTHER = "其他"
+UNIT_KINDS = (MEMBER, SCHOOL, OTHER)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A body that receives a fill-in workbook and returns it (成员单位 / 职业院校 / 其他)."""
+
+    name: str
+    kind: str = MEMBER
+    aliases: tuple[str, ...] = ()
+    email: str | None = None
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A collective owner such as 各职业学校、技工院校.
+
+    Members are the units of the listed kinds plus the named members.  A group that
+    is ``per_task`` (各相关院校) means "the schools this task names": its members are
+    listed on the task itself.
+    """
+
+    name: str
+    kinds: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    per_task: bool = False
+
+
+@dataclass(frozen=True)
+class Task:
+    """One numbered task (主要任务) of the catalogue."""
+
+    no: int
+    text: str
+    section: str
+    owners_text: str  # 责任单位 exactly as the official table writes it
+    owners: tuple[str, ...]  # resolved unit names, in the table's order
+    lead: str | None  # 牵头单位: the first owner, when it names one unit (not a group)
+    deadline: str | None = None  # 完成年限 (only some catalogues have it)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A 工程: a titled group of tasks."""
+
+    title: str
+    tasks: tuple[Task, ...]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Facts from the notice that the fill-in workbook repeats to the unit."""
+
+    title: str = ""
+    issuer: str = ""
+    period: str = ""
+    deadline: str = ""
+    contact: str = ""
+    phone: str = ""
+    email: str = ""
+    how_to_return: str = ""
+
+
+@dataclass(frozen=True)
+class ReportHead:
+    """Who the report (报告) goes to and who signs it, from the catalogue's ``report:`` block.
+
+    Lines are given as the bureau breaks them: a title or a signature broken by
+    meaning, never by width.  Empty values fall back to the notice (see ``report``).
+    """
+
+    recipient: str = ""  # 主送机关
+    issuer: tuple[str, ...] = ()  # 发文机关署名, one entry per printed line
+    date: str = ""  # 成文日期, ISO (2023-01-20); today when neither this nor --date is given
+    title: tuple[str, ...] = ()  # the report's title, one entry per printed line
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The official task list (附件2) as data, with its unit registry."""
+
+    id: str
+    title: str
+    attachment: str
+    limit: int
+    sections: tuple[Section, ...]
+    units: tuple[Unit, ...]
+    groups: tuple[Group, ...] = ()
+    notice: Notice = field(default_factory=Notice)
+    report: ReportHead = field(default_factory=ReportHead)
+    entry_label: str = "完成情况"
+    source: str = ""  # where it was loaded from, for messages
+    # An ``owners.Registry``: the units and groups looked up by any of their names.
+    # Built once by the loader (``catalogue.build``); typed loosely because owner
+    # parsing builds on this module, and the model imports nothing above it.
+    registry: Any = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def tasks(self) -> tuple[Task, ...]:
+        return tuple(task for section in self.sections for task in section.tasks)
+
+    @cached_property
+    def _task_by_no(self) -> dict[int, Task]:
+        return {task.no: task for task in self.tasks}
+
+    @cached_property
+    def _unit_by_name(self) -> dict[str, Unit]:
+        return {unit.name: unit for unit in self.units}
+
+    def task(self, no: int) -> Task | None:
+        return self._task_by_no.get(no)
+
+    def unit(self, name: str) -> Unit | None:
+        """The unit with this exact full name (use ``registry.resolve`` for aliases)."""
+        return self._unit_by_name.get(name)
+
+    @cached_property
+    def _tasks_by_unit(self) -> dict[str, tuple[Task, ...]]:
+        owned: dict[str, list[Task]] = {}
+        for task in self.tasks:
+            for owner in task.owners:
+                owned.setdefault(owner, []).append(task)
+        return {unit: tuple(tasks) for unit, tasks in owned.items()}
+
+    def tasks_of(self, unit: str) -> tuple[Task, ...]:
+        """The tasks ``unit`` owns, in catalogue order."""
+        return self._tasks_by_unit.get(unit, ())
+
+    @cached_property
+    def has_deadlines(self) -> bool:
+        return any(task.deadline for task in self.tasks)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A short hash of the task numbers and texts.
+
+        Two workbooks with the same fingerprint ask about the same tasks, worded the
+        same way; a return whose fingerprint differs was made from another version.
+        """
+        digest = hashlib.sha256()
+        for task in self.tasks:
+            digest.update(f"{task.no}\t{task.text}\n".encode())
+        return digest.hexdigest()[:16]
+
+
