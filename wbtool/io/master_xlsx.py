@@ -31,8 +31,10 @@ from ..layout import (
     COL_SECTION,
     COL_TASK,
     COL_WORDS,
+    CONTINUED,
     DETAIL_COLUMNS,
-    FINDING_COLUMNS,
+    FINDING_SHEET_COLUMNS,
+    SHEET_CHART_DATA,
     SHEET_DETAILS,
     SHEET_FINDINGS,
     SHEET_TABLE,
@@ -62,15 +64,11 @@ from .xlsx_common import (
 )
 from .xlsx_common import check as _check
 
-SHEET_CHART_DATA = "报送统计"  # hidden: the pie's own range, out of reach of the list's filter
-COL_CODE_NAME = "问题名称"  # beside 代码 in 问题清单: the code's Chinese name
-
 EXCEL_CELL_LIMIT = 32_767
 
 # The name this module has always had for a refused write.
 MasterWriteError = XlsxRefused
 
-CONTINUED = "（续）"  # 序号 of a row that carries on a task's 完成情况; not a number, so not a task
 CUT_NOTE = "……（超出 Excel 单元格容量，全文见“明细”工作表）"
 
 
@@ -469,8 +467,6 @@ def _write_details_sheet(book: _Book, master: Master) -> None:
     print_setup(sheet, 0)
 
 
-# 问题清单: the findings' columns with the code's Chinese name right after the code.
-FINDING_SHEET_COLUMNS = (*FINDING_COLUMNS[:2], COL_CODE_NAME, *FINDING_COLUMNS[2:])
 FINDING_WIDTHS = (6, 18, 16, 20, 6, 30, 14, 50, 50)
 
 
