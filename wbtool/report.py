@@ -191,7 +191,7 @@ def _opening(catalogue: Catalogue) -> str:
     # A title quoted inside the notice's own title takes the inner marks: 《关于印发〈…〉的通知》.
     title = catalogue.notice.title.replace("《", "〈").replace("》", "〉")
     source = f"根据《{title}》要求，" if title else ""
-    return f"{source}现将{catalogue.title}汇总情况报告如下。"
+    return f"{source}现将{catalogue.title}汇总报告如下。"
 
 
 def _names(units: Sequence[str]) -> str:
