@@ -48,10 +48,10 @@ def sample_result(catalogue) -> CheckResult:
 
 def table_rows(sheet) -> dict[int, int]:
     """序号 → sheet row of the 附件2 sheet."""
-    return {sheet.cell(r, 1).value: r for r in range(4, sheet.max_row + 1) if isinstance(sheet.cell(r, 1).value, int)}
+    return {sheet.cell(r, 1).value: r for r in range(5, sheet.max_row + 1) if isinstance(sheet.cell(r, 1).value, int)}
 
 
-def column(sheet, header: str, header_row: int = 3) -> int:
+def column(sheet, header: str, header_row: int = 4) -> int:
     return next(c.column for c in sheet[header_row] if c.value == header)
 
 

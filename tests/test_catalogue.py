@@ -194,3 +194,32 @@ def test_shipped_catalogue_sizes(wuxi, jiangyin):
     assert (wuxi.attachment, jiangyin.attachment) == ("附件2", "附件")
     assert jiangyin.notice.issuer == "江阴市人民政府办公室"
     assert wuxi.fingerprint != jiangyin.fingerprint
+
+
+def test_report_block_is_optional_and_read_line_by_line(tmp_path):
+    catalogue, _ = catalogues.load(write(tmp_path, GOOD))
+    assert (catalogue.report.recipient, catalogue.report.issuer, catalogue.report.date, catalogue.report.title) == ("", (), "", ())
+
+    def add_report(data):
+        data["report"] = {"recipient": "市 政府", "issuer": ["某某领导小组办公室", "（市教育局代章）"], "date": "2023-01-20", "title": "关于测试的报告"}
+
+    catalogue, findings = catalogues.load(write(tmp_path, edited(add_report)))
+    assert findings == []
+    assert catalogue.report.recipient == "市政府"  # stray spaces of an extracted text squeezed
+    assert catalogue.report.issuer == ("某某领导小组办公室", "（市教育局代章）")
+    assert (catalogue.report.date, catalogue.report.title) == ("2023-01-20", ("关于测试的报告",))
+
+
+def test_a_report_date_that_is_not_a_date_is_refused(tmp_path):
+    catalogue, findings = catalogues.load(write(tmp_path, edited(lambda d: d.update(report={"date": "1月20日"}))))
+    assert catalogue is None and [f.code for f in findings] == ["catalog-invalid"]
+    assert "2023-01-20" in findings[0].message
+
+
+@pytest.mark.parametrize("name", ["wuxi-2022", "jiangyin-2021"])
+def test_shipped_catalogues_name_recipient_issuer_and_title_lines(name):
+    catalogue, _ = catalogues.load(name)
+    head = catalogue.report
+    assert head.recipient and head.issuer and head.title
+    assert "".join(head.title) == f"关于{catalogue.title}的报告"
+    assert all(len(line) <= 20 for line in head.title)  # 二号 in the 156 mm text width

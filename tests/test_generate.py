@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from wbtool import catalogue as catalogues
 from wbtool import identity as identities
 from wbtool import wordcount
+from wbtool.io.xlsx_common import line_count
 from wbtool.cli import main
 from wbtool.errors import Refused
 from wbtool.model import Assignment
@@ -97,8 +98,10 @@ def test_send_list_is_a_printable_table_of_the_batch(batch):
     assert ws.print_title_rows == "$3:$3"
 
 
-def test_task_numbers_collapse_runs():
-    assert manifests.task_numbers((1, 2, 3, 5, 7, 8)) == "1-3、5、7-8"
+def test_task_numbers_collapse_runs_as_wbtool_units_writes_them():
+    from wbtool.units import number_ranges
+
+    assert manifests.task_numbers((1, 2, 3, 5, 7, 8)) == number_ranges((1, 2, 3, 5, 7, 8)) == "1—3、5、7、8"
     assert manifests.task_numbers((4,)) == "4"
     assert manifests.task_numbers(()) == ""
 
@@ -131,8 +134,8 @@ def test_one_row_per_owned_task_verbatim(batch):
     for unit, wb in books.items():
         ws = wb[tx.FILL_SHEET]
         tasks = catalogue.tasks_of(unit)
-        rows = list(ws.iter_rows(min_row=tx.FIRST_DATA_ROW, values_only=True))
-        assert len(rows) == len(tasks), unit
+        rows = list(ws.iter_rows(min_row=tx.FIRST_DATA_ROW, max_row=tx.FIRST_DATA_ROW + len(tasks) - 1, values_only=True))
+        assert len(rows) == len(tasks) and ws.max_row == tx.FIRST_DATA_ROW + len(tasks) - 1, unit
         for row, task in zip(rows, tasks):
             values = dict(zip((c.key for c in tx.columns(catalogue)), row))
             assert values["no"] == task.no
@@ -260,7 +263,7 @@ def test_widths_and_heights_leave_room_for_a_full_entry(batch):
     catalogue, _, books, _ = batch
     cols = tx.columns(catalogue)
     entry_width = cols[tx.column_index(catalogue, "entry")].width
-    full_entry = tx.wrapped_lines("字" * catalogue.limit, entry_width)
+    full_entry = line_count("字" * catalogue.limit, entry_width)
     for unit, wb in books.items():
         ws = wb[tx.FILL_SHEET]
         for i, col in enumerate(cols, start=1):
@@ -268,15 +271,16 @@ def test_widths_and_heights_leave_room_for_a_full_entry(batch):
         for row in _data_rows(catalogue, unit):
             height = ws.row_dimensions[row].height
             assert height >= full_entry * tx.BODY_PT * 1.3, (unit, row)
-            task_lines = tx.wrapped_lines(ws[f"C{row}"].value, cols[2].width)
+            task_lines = line_count(ws[f"C{row}"].value, cols[2].width)
             assert height >= task_lines * tx.BODY_PT * 1.3
 
 
-def test_wrapped_lines_counts_cjk_as_two_units():
-    assert tx.wrapped_lines("字" * 10, 21.5) == 1
-    assert tx.wrapped_lines("字" * 11, 21.5) == 2
-    assert tx.wrapped_lines("a" * 20, 21.5) == 1
-    assert tx.wrapped_lines("字\n字", 40) == 2
+def test_one_width_model_for_every_workbook():
+    from wbtool.io import manifest, markup, master_xlsx
+
+    assert tx.line_count is master_xlsx.line_count is markup.line_count is manifest.line_count is line_count
+    assert line_count("字" * 10, 21) == 1 and line_count("字" * 11, 21) == 2  # 1.9 units a character
+    assert line_count("字" * 10, 21 * 18 / 11, 18) == 1  # the same text at 18 pt needs the wider column
 
 
 # ---------------------------------------------------------------------------
@@ -464,3 +468,31 @@ def test_cli_refuses_a_folder_of_another_batch(tmp_path):
 def test_generated_file_paths_are_inside_out_dir(batch):
     _, result, _, _ = batch
     assert all(Path(f.path).parent == result.out_dir for f in result.files)
+
+
+def test_sign_off_line_for_the_stamped_copy_prints_under_the_title(batch):
+    catalogue, _, books, _ = batch
+    unit, wb = next(iter(books.items()))
+    ws = wb[tx.FILL_SHEET]
+    text = ws.cell(tx.INFO_ROW, 1).value
+    labels = ("填报单位（盖章）：", "经办人：", "联系电话：", "填报日期：")
+    assert [text.index(label) for label in labels] == sorted(text.index(label) for label in labels)
+    assert text.startswith(f"填报单位（盖章）：{unit}")
+    last = ws.cell(tx.HEADER_ROW, len(tx.columns(catalogue))).column_letter
+    assert f"A{tx.INFO_ROW}:{last}{tx.INFO_ROW}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.cell(tx.INFO_ROW, 1).protection.locked  # outside the entry area: written by hand on the printout
+    area = ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0]
+    assert area.split("!")[1].startswith("$A$1:")  # on the printout
+    assert f"本单位任务 {len(catalogue.tasks_of(unit))} 项" in ws.cell(tx.NOTE_ROW, 1).value
+
+
+def test_no_cjk_font_is_tied_to_the_theme_in_the_template(batch):
+    import re
+    import zipfile
+
+    _, result, _, _ = batch
+    path = result.files[0].path
+    styles = zipfile.ZipFile(path).read("xl/styles.xml").decode()
+    fonts = re.findall(r"<font>.*?</font>|<font .*?</font>", styles)
+    assert fonts and [f for f in fonts if 'scheme val="minor"' in f and ("仿宋" in f or "黑体" in f or "方正" in f)] == []
+

@@ -51,10 +51,21 @@ def test_shared_task_lists_units_in_owner_order_with_labels(result, wuxi):
     assert [e.unit for e in row.entries] == [shared.owners[0], shared.owners[1]]
     assert row.merged.startswith(f"【{shared.owners[0]}】牵头单位")
     assert f"\n\n【{shared.owners[1]}】第二单位" in row.merged
-    assert row.final == ""  # two entries: the bureau writes the 定稿
+    # Within the limit, the 定稿 is prefilled with the merged text, labels kept:
+    # a 「我局……」 without its unit would be unreadable once published.
+    assert row.final == row.merged
 
 
-def test_final_prefilled_only_for_one_entry_within_limit(result, wuxi):
+def test_final_not_prefilled_when_the_merged_text_is_over_the_limit(wuxi):
+    shared = shared_task(wuxi)
+    half = "字" * (wuxi.limit // 2 + 5)
+    entries = tuple(entry(unit, shared.no, half) for unit in shared.owners[:2])
+    files = tuple(FileReport(f"回收/{u}.xlsx", u, "form", saved_at=SAVED) for u in shared.owners[:2])
+    row = next(r for r in build_master(CheckResult(wuxi, files, entries, ())).rows if r.task.no == shared.no)
+    assert row.over_limit and row.final == ""
+
+
+def test_final_prefilled_within_limit(result, wuxi):
     rows = {r.task.no: r for r in build_master(result).rows}
     by_text = {e.text: e.task for e in result.entries}
     assert rows[by_text["=1+1"]].final == "=1+1"
@@ -81,11 +92,12 @@ def test_missing_owners_and_unit_status_order(result, wuxi):
 
 
 def test_sheets_and_headers(book, wuxi):
-    assert book.sheetnames == ["附件2", "报送情况", "明细", "问题清单"]
+    assert book.sheetnames == ["附件2", "报送情况", "明细", "问题清单", "报送统计"]
+    assert [book[name].sheet_state for name in book.sheetnames] == ["visible"] * 4 + ["hidden"]
     sheet = book["附件2"]
-    assert wuxi.title in sheet["A1"].value
-    headers = [c.value for c in sheet[3]]
-    assert headers == ["序号", "工程名称", "主要任务", "责任单位", "完成情况", "字数", "定稿", "定稿字数", "未填单位"]
+    assert sheet["A1"].value.startswith("说明") and sheet["A2"].value == "附件2" and sheet["A3"].value == wuxi.title
+    headers = [c.value for c in sheet[4]]
+    assert headers == ["序号", "工程名称", "主要任务", "责任单位", "完成情况", "定稿", "字数", "定稿字数", "未填单位"]
     assert [c.value for c in book["报送情况"][1]][:10] == list(master_xlsx.UNIT_COLUMNS)
     assert [c.value for c in book["明细"][1]] == list(master_xlsx.DETAIL_COLUMNS)
 
@@ -110,7 +122,7 @@ def test_unit_text_stays_text(book, result):
     formula_task = next(e.task for e in result.entries if e.text == "=1+1")
     cell = sheet.cell(rows[formula_task], 5)
     assert cell.value == "=1+1" and cell.data_type == "s"
-    assert sheet.cell(rows[formula_task], 7).data_type == "s"
+    assert sheet.cell(rows[formula_task], column(sheet, "定稿")).data_type == "s"
     bell_task = next(e.task for e in result.entries if "响铃" in e.text)
     cell = sheet.cell(rows[bell_task], 5)
     assert cell.value == "开头响铃结束，见 http://example.com"
@@ -137,9 +149,10 @@ def test_final_column_counts_live_and_turns_red(book, wuxi):
     first = rows[wuxi.tasks[0].no]
     count_cell = sheet.cell(first, column(sheet, "定稿字数"))
     assert count_cell.data_type == "f"
-    assert count_cell.value == "=" + wordcount.excel_formula(f"G{first}")
+    assert count_cell.value == "=" + wordcount.excel_formula(f"F{first}")
     rules = [(str(rng.sqref), rule) for rng in sheet.conditional_formatting for rule in rng.rules]
-    assert any(ref.startswith(f"G{first}:H") and f">{wuxi.limit}" in rule.formula[0] for ref, rule in rules)
+    assert any(ref.startswith(f"F{first}:F") and f">{wuxi.limit}" in rule.formula[0] for ref, rule in rules)
+    assert any(ref.startswith(f"H{first}:H") and rule.formula == [str(wuxi.limit)] for ref, rule in rules)
 
 
 def test_print_setup_and_fonts(book):
@@ -148,12 +161,12 @@ def test_print_setup_and_fonts(book):
     assert int(sheet.page_setup.paperSize) == 9
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0  # absent = 1 page
-    assert sheet.print_title_rows == "$3:$3"
-    assert sheet.freeze_panes == "A4"
-    assert sheet["A1"].font.name == "方正小标宋简体"
-    assert sheet["A3"].font.name == "黑体"
-    assert sheet["C4"].font.name == "仿宋_GB2312"
-    assert sheet.row_dimensions[4].height > 15  # sized for wrapped text
+    assert sheet.print_title_rows == "$4:$4"
+    assert sheet.freeze_panes == "A5"
+    assert sheet["A3"].font.name == "方正小标宋简体"
+    assert sheet["A2"].font.name == "黑体" and sheet["A4"].font.name == "黑体"
+    assert sheet["C5"].font.name == "仿宋_GB2312"
+    assert sheet.row_dimensions[5].height > 15  # sized for wrapped text
     assert sheet.protection.sheet is False
 
 
@@ -182,7 +195,9 @@ def test_findings_sheet_keeps_held_back_text(book, result):
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == len(result.findings)
     over = next(r for r in rows if r[1] == "over-limit")
-    assert over[7] == HELD_BACK and over[0] == "错误" and over[5] == "填报表!E5"
+    assert over[8] == HELD_BACK and over[0] == "错误" and over[6] == "填报表!E5"
+    assert over[2] == "超出字数"  # the code's Chinese name beside it
+    assert [c.value for c in sheet[1]][:3] == ["级别", "代码", "问题名称"]
     assert sheet.auto_filter.ref is not None
 
 
@@ -359,26 +374,119 @@ def test_every_typed_text_ends_in_details_or_findings(wuxi, tmp_path_factory, da
     result = merge([folder / "回收"], folder / "汇总", catalogue=wuxi)
     book = load_workbook(result.outputs[0])
     kept = {row[3] for row in book["明细"].iter_rows(min_row=2, values_only=True)}
-    held = {row[7] for row in book["问题清单"].iter_rows(min_row=2, values_only=True)}
+    held = {row[8] for row in book["问题清单"].iter_rows(min_row=2, values_only=True)}
     assert {text for text in typed if text not in kept | held} == set()
 
 
 def test_final_column_warns_past_the_limit(book, wuxi):
     sheet = book["附件2"]
     first = min(table_rows(sheet).values())
-    (rule,) = [v for v in sheet.data_validations.dataValidation if str(v.sqref).startswith(f"G{first}:G")]
+    (rule,) = [v for v in sheet.data_validations.dataValidation if str(v.sqref).startswith(f"F{first}:F")]
     assert rule.type == "custom" and rule.errorStyle == "warning"
-    assert rule.formula1 == wordcount.excel_formula(f"$G{first}") + f"<={wuxi.limit}"
+    assert rule.formula1 == wordcount.excel_formula(f"$F{first}") + f"<={wuxi.limit}"
 
 
-def test_text_past_excel_cell_capacity_points_to_details(wuxi, tmp_path):
+def test_text_past_excel_cell_capacity_is_kept_whole_over_rows(wuxi, tmp_path):
     task = wuxi.tasks[0]
     huge = "字" * (master_xlsx.EXCEL_CELL_LIMIT + 10)
     result = CheckResult(wuxi, (), (entry(task.owners[0], task.no, huge),), ())
-    book = load_workbook(write_master(build_master(result), tmp_path / "汇总.xlsx"))
+    master = build_master(result)
+    book = load_workbook(write_master(master, tmp_path / "汇总.xlsx"))
     sheet = book["附件2"]
-    cell = sheet.cell(table_rows(sheet)[task.no], 5).value
-    assert len(cell) == master_xlsx.EXCEL_CELL_LIMIT and cell.endswith(master_xlsx.CUT_NOTE)
+    first = table_rows(sheet)[task.no]
+    following = first + 1
+    while sheet.cell(following, 1).value == f"{task.no}（续）":
+        following += 1
+    assert "".join(sheet.cell(r, 5).value for r in range(first, following)) == master.rows[0].merged.replace("\n", "")
+
+
+def test_the_formal_table_is_what_prints(book, wuxi):
+    sheet = book["附件2"]
+    last = max(table_rows(sheet).values())
+    # 附件2 label, title and the official columns with 定稿; not the 说明 row, the counts or 未填单位
+    assert sheet.print_area == [f"'附件2'!$A$2:$F${last}"] or sheet.print_area == f"'附件2'!$A$2:$F${last}"
+    assert "A3:F3" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
+
+
+def test_the_final_column_is_yellow_like_the_templates_entry_and_missing_is_orange(book, result, wuxi):
+    from wbtool.io.xlsx_common import FILL_ENTRY, FILL_MISSING
+
+    sheet = book["附件2"]
+    rows = table_rows(sheet)
+    final_col = column(sheet, "定稿")
+    assert {fill_of(sheet.cell(r, final_col)) for r in rows.values()} == {FILL_ENTRY}
+    assert FILL_MISSING != FILL_ENTRY
+    from wbtool.io import markup, template_xlsx
+    from wbtool.model import Severity
+
+    assert template_xlsx.ENTRY_FILL == FILL_ENTRY  # yellow = 请填写 in the template too
+    assert markup.FILLS[Severity.WARNING].fgColor.rgb.endswith(FILL_MISSING[1:])  # and never yellow in 退回修改
+
+
+def test_no_cjk_font_is_tied_to_the_theme(master_path):
+    styles = zipfile.ZipFile(master_path).read("xl/styles.xml").decode()
+    import re
+
+    fonts = re.findall(r"<font>.*?</font>|<font .*?</font>", styles)
+    tied = [f for f in fonts if 'scheme val="minor"' in f and any(n in f for n in ("仿宋", "黑体", "方正小标宋"))]
+    assert fonts and tied == []
+
+
+def test_the_pie_counts_from_its_own_hidden_range(master_path, book, result):
+    data = book["报送统计"]
+    assert data.sheet_state == "hidden"
+    formulas = [data.cell(r, 2).value for r in range(2, 5)]
+    assert all(f.startswith("=COUNTIF('报送情况'!$C$2:$C$") for f in formulas)
+    with zipfile.ZipFile(master_path) as archive:
+        chart = next(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
+        assert "报送统计".encode() in archive.read(chart)
+    units = book["报送情况"]
+    assert [c.value for c in units[1] if c.value] == list(master_xlsx.UNIT_COLUMNS)  # no helper header beside the list
+
+
+def test_details_keep_the_whole_task_text(book, wuxi):
+    sheet = book["明细"]
+    texts = {t.no: t.text for t in wuxi.tasks}
+    for r in range(2, sheet.max_row + 1):
+        assert sheet.cell(r, 3).value == texts[sheet.cell(r, 2).value]
+
+
+def test_a_merged_text_taller_than_a_row_goes_on_over_following_rows(wuxi, tmp_path):
+    from wbtool.io.master_read import read_master
+
+    shared = max(wuxi.tasks, key=lambda t: len(t.owners))
+    text = "这是一段较长的完成情况。" * 24  # 288 字: within the limit for each unit
+    entries = tuple(entry(unit, shared.no, text) for unit in shared.owners)
+    files = tuple(FileReport(f"回收/{u}.xlsx", u, "form", saved_at=SAVED) for u in shared.owners)
+    master = build_master(CheckResult(wuxi, files, entries, ()))
+    merged = next(r for r in master.rows if r.task.no == shared.no).merged
+    path = write_master(master, tmp_path / "汇总.xlsx")
+    sheet = load_workbook(path)["附件2"]
+    first = table_rows(sheet)[shared.no]
+    following = first + 1
+    while sheet.cell(following, 1).value == f"{shared.no}（续）" and sheet.cell(following, 5).value:
+        following += 1
+    span = following - first
+    assert span > 1
+    assert all(sheet.row_dimensions[r].height <= 409 for r in range(first, following))
+    merged_ranges = {str(r) for r in sheet.merged_cells.ranges}
+    assert {f"{c}{first}:{c}{following - 1}" for c in "CDF"} <= merged_ranges  # 主要任务, 责任单位, 定稿
+    shown = "\n".join(sheet.cell(r, 5).value for r in range(first, following))
+    assert shown.split() == merged.split()  # nothing clipped, nothing lost
+    edits, _ = read_master(path)
+    assert next(row.entry for row in edits.rows if row.no == shared.no).split() == merged.split()
+
+
+def test_entry_pieces_rejoin_to_the_text():
+    from wbtool.io.master_xlsx import entry_pieces
+
+    text = "【甲】" + "字" * 900 + "\n\n【乙】短。"
+    pieces = entry_pieces(text, 48, fit=10)
+    assert "".join("\n".join(pieces).split()) == "".join(text.split()) and len(pieces) > 2
+    assert entry_pieces("甲\n\n乙", 48, fit=1) == ["甲", "乙"]  # the blank line is the row break
+    assert entry_pieces("", 48) == [""]
+    assert all(master_xlsx.line_count(p, 48) <= 10 for p in pieces)
 
 
 def test_the_long_result_as_a_data_frame(result, wuxi):

@@ -45,6 +45,9 @@ TEXTS = [
     "English words, digits 12345 and 标点；：！？",
     "（" + "字" * 298 + "）",  # exactly 300
     "超" * 301,
+    # pasted from Word or a web page: no-break, en, em, thin and narrow no-break spaces
+    "不间断\u00a0空格\u2002半角\u2003全角\u2009窄\u202f空格",
+    "句末带不间断空格。\u00a0\u00a0",  # the reader trims the end: the sheet must not count it either
 ]
 
 
@@ -90,6 +93,22 @@ def test_live_count_matches_the_checker(office):
         assert ws.cell(row, count).value == wordcount.count(typed) == wordcount.count(text), (row, text[:20])
     # Untouched rows count zero.
     assert ws.cell(tx.FIRST_DATA_ROW + len(TEXTS), count).value == 0
+
+
+def test_the_sheets_count_is_the_checkers_count_of_what_it_read(office, tmp_path):
+    """Every white-space character the checker does not count, LibreOffice's 字数 does not count either."""
+    from wbtool.pipeline import check_returns
+
+    wuxi, _ = catalogues.load("wuxi-2022")
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    returned = shutil.copy(office["filled"], folder / "附件2-任务完成情况-市教育局.xlsx")
+    result = check_returns([folder], wuxi)
+    ws = openpyxl.load_workbook(office["filled"], data_only=True)[tx.FILL_SHEET]
+    count = tx.column_index(wuxi, "count") + 1
+    checked = {int(re.search(r"(\d+)$", e.cell).group(1)): wordcount.count(e.text) for e in result.entries}
+    assert len(checked) == len(TEXTS) and Path(returned).exists()
+    assert {row: ws.cell(row, count).value for row in checked} == checked
 
 
 def _identities_xlsx(path: Path) -> dict[str, identities.Identity | None]:
@@ -150,7 +169,7 @@ def test_printed_template_is_landscape_with_page_numbers(office):
         pytest.skip("poppler-utils not installed")
     pdf = office["pdf"]
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"第\s*1\s*页\s*共\s*\d+\s*页", text) and "无锡职业技术学院" in text
+    assert re.search(r"第\s*1\s*页[，,]?\s*共\s*\d+\s*页", text) and "无锡职业技术学院" in text
     prefix = office["root"] / "page"
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(prefix)], check=True)
     (png,) = office["root"].glob("page-*.png")

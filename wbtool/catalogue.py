@@ -7,6 +7,7 @@ nothing usable at all (missing file, broken YAML, no tasks).
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import yaml
 
 from .findings import finding
-from .model import UNIT_KINDS, Catalogue, Finding, Group, Notice, Section, Task, Unit
+from .model import UNIT_KINDS, Catalogue, Finding, Group, Notice, ReportHead, Section, Task, Unit
 from .owners import Registry, squeeze
 
 DEFAULT = "wuxi-2022"
@@ -111,12 +112,35 @@ def build(raw: Any, source: str = "") -> tuple[Catalogue | None, list[Finding]]:
         units=units,
         groups=groups,
         notice=Notice(**{k: str(v).strip() for k, v in (raw.get("notice") or {}).items()}),
+        report=_report_head(raw.get("report") or {}),
         entry_label=str(raw.get("entry_label", "完成情况")),
         source=source,
         registry=registry,
     )
     findings.extend(_unused_units(catalogue))
     return catalogue, findings
+
+
+def _lines(value: Any) -> tuple[str, ...]:
+    """A text given as one string or as a list of the lines it is printed on."""
+    if isinstance(value, (list, tuple)):
+        return tuple(squeeze(str(line)) for line in value if str(line).strip())
+    return (squeeze(str(value)),) if value and str(value).strip() else ()
+
+
+def _report_head(raw: dict) -> ReportHead:
+    dated = str(raw.get("date") or "").strip()
+    if dated:
+        try:
+            date.fromisoformat(dated)
+        except ValueError:
+            raise ValueError(f"report 一节的 date“{dated}”不是日期，请写成 2023-01-20 这样的格式") from None
+    return ReportHead(
+        recipient=squeeze(str(raw.get("recipient") or "")),
+        issuer=_lines(raw.get("issuer")),
+        date=dated,
+        title=_lines(raw.get("title")),
+    )
 
 
 def _unit(raw: Any) -> Unit:

@@ -61,18 +61,24 @@ SHEET_TABLE = "附件2"
 SHEET_UNITS = "报送情况"
 SHEET_DETAILS = "明细"
 SHEET_FINDINGS = "问题清单"
+SHEET_CHART_DATA = "报送统计"  # hidden: the pie's own range, out of reach of the list's filter
 
 COL_NO, COL_SECTION, COL_TASK, COL_OWNERS = NO.label, SECTION.label, TASK.label, OWNERS.label
 COL_ENTRY, COL_WORDS, COL_FINAL, COL_FINAL_WORDS = ENTRY.label, COUNT.label, "定稿", "定稿字数"
 COL_MISSING, COL_DEADLINE = "未填单位", DEADLINE.label
-# The pie's summary beside the unit list has headers of its own: no header of the
-# list may appear twice on the sheet, or a reader by header name takes the wrong column.
+# 序号 of a row that carries on a task's 完成情况 (「10（续）」): not a number, so not a
+# task of its own; ``io.master_read`` adds its text to the task above.
+CONTINUED = "（续）"
+# The pie's counts, on their own hidden sheet (SHEET_CHART_DATA).
 SUMMARY_COLUMNS = ("报送进度", "单位数")
 UNIT_COLUMNS = ("单位", "类别", "状态", "报送时间", "文件", "应填任务数", "已填", "未填", "错误数", "警告数")
 DETAIL_COLUMNS = ("单位", COL_NO, COL_TASK, COL_ENTRY, COL_WORDS, "来源文件", "单元格", "保存时间", "是否被更正替代")
 
 # The findings as a table: the 问题清单 sheet, findings.csv and ``check --format csv``.
 FINDING_COLUMNS = ("级别", "代码", "单位", "任务", "文件", "位置", "说明", "原文")
+# The 问题清单 sheet also names each code in Chinese, right after it.
+COL_CODE_NAME = "问题名称"
+FINDING_SHEET_COLUMNS = (*FINDING_COLUMNS[:2], COL_CODE_NAME, *FINDING_COLUMNS[2:])
 
 
 def finding_cells(f: Finding) -> tuple[str, ...]:

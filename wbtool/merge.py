@@ -54,7 +54,8 @@ def _task_row(task: Task, entries: list[Entry], limit: int) -> TaskRow:
         owners=owners,
         entries=tuple(entries),
         merged=merged,
-        final=entries[0].text if len(entries) == 1 and wordcount.count(entries[0].text) <= limit else "",
+        # Labels stay: a shared task's 「我局……」 is unreadable without its 【单位】.
+        final=merged if wordcount.count(merged) <= limit else "",
         missing=tuple(unit for unit in owners if unit not in reported),
         limit=limit,
         words=wordcount.count(merged),

@@ -18,7 +18,8 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import defaultdict
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -47,7 +48,7 @@ from .model import (
 )
 from .plan import manifest_of, new_batch_id, plan, valid_batch_id
 from .pool import ReadAll, in_background, read_all
-from .report import build_report, check_edits, view_of
+from .report import build_report, check_edits, pending_finals, view_of
 
 # The writers are imported by the stage that uses them, inside its function: each
 # brings a heavy library (xlsxwriter 0.05 s, python-docx 0.07 s, openpyxl 0.18 s),
@@ -264,8 +265,10 @@ def merge(
     assignments: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     read: ReadAll = read_all,
+    dated: date | None = None,
 ) -> MergeResult:
-    """Check ``paths``, merge, and write the four outputs into ``out_dir``.
+    """Check ``paths``, merge, and write the four outputs into ``out_dir``; ``dated``
+    is the report's 成文日期.
 
     Raises ``Refused`` before reading anything when ``out_dir`` would mix the
     outputs with the inputs, and ``CannotWrite`` when an output cannot be written.
@@ -278,10 +281,12 @@ def merge(
 
     result = check_returns(paths, catalogue, password=password, assignments=assignments, progress=progress, read=read)
     master = build_master(result)
+    # Tasks the report prints as 「（待定稿）」 are listed with every other finding.
+    master = replace(master, findings=master.findings + tuple(pending_finals(view_of(master))))
     try:
         # Two writers, two cores: the Word report is written in a process of its own
         # while this one writes the master workbook.
-        report_written = in_background(write_report, build_report(view_of(master)), targets["report"])
+        report_written = in_background(write_report, build_report(view_of(master), today=dated), targets["report"])
         try:
             master_xlsx.write_master(master, targets["master"])
         finally:
@@ -321,12 +326,12 @@ def refuse_unsafe_output(paths: Iterable[str | Path], out: Path, targets: Iterab
 
 
 def report_from_master(
-    master_path: str | Path, out_path: str | Path, *, catalogue: Catalogue
+    master_path: str | Path, out_path: str | Path, *, catalogue: Catalogue, dated: date | None = None
 ) -> tuple[Path | None, list[Finding]]:
     """Regenerate the Word report from a (possibly edited) master workbook.
 
     Returns the report's path, or ``None`` when the master could not be used; the
-    findings say what needs attention (e.g. ``final-over-limit``).
+    findings say what needs attention (``final-over-limit``, ``final-pending``).
     """
     if Path(out_path).resolve() == Path(master_path).resolve():
         return None, [finding("master-invalid", "报告不能覆盖汇总表本身：请给报告另起一个文件名。", file=str(out_path))]
@@ -337,4 +342,6 @@ def report_from_master(
         return None, findings
     findings += check_edits(edits, catalogue, str(master_path))
     view = MasterView(catalogue=catalogue, texts=edits.texts(), units=edits.units, findings=edits.findings)
-    return write_report(build_report(view), out_path), findings
+    told = [f.task for f in findings if f.code == "final-over-limit" and f.task is not None]
+    findings += pending_finals(view, file=str(master_path), skip=told)
+    return write_report(build_report(view, today=dated), out_path), findings

@@ -8,15 +8,22 @@ bureau edited the 定稿 column.  One builder, so both reports read the same.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Sequence
 
 from . import wordcount
-from .findings import CODES, finding
-from .model import BODY, H1, H3, Block, Catalogue, Finding, Master, MasterEdits, MasterView, Report, Severity, TableRow
+from .findings import finding
+from .model import BODY, H1, H2, Block, Catalogue, Finding, Master, MasterEdits, MasterView, Report, TableRow, Task
+from .text import printable
 
 MAX_UNITS_NAMED = 12  # past this a list of unit names stops being read
-TOLD_ELSEWHERE = ("unit-missing",)  # part one already lists the units that did not return
+TITLE_LINE = 20  # 二号 characters in the 156 mm text width
+CLOSING = "特此报告。"
+# What the attachment prints instead of a text the notice does not allow, or of nothing.
+PENDING = "（待定稿）"
+NOT_RETURNED = "（未报送）"
+NOT_FILLED = "（未填写）"
 
 
 def view_of(master: Master) -> MasterView:
@@ -29,33 +36,162 @@ def view_of(master: Master) -> MasterView:
     )
 
 
+def report_date(catalogue: Catalogue, given: date | None = None) -> date:
+    """成文日期: the one the user gives, else the catalogue's, else today."""
+    if given:
+        return given
+    if catalogue.report.date:
+        return date.fromisoformat(catalogue.report.date)  # checked when the catalogue was loaded
+    return date.today()
+
+
 def build_report(view: MasterView, *, today: date | None = None) -> Report:
     catalogue = view.catalogue
     blocks = [Block(BODY, _opening(catalogue))]
     blocks += _submission_part(view)
     blocks += _tasks_part(view)
-    blocks += _issues_part(view)
-    blocks.append(Block(BODY, ""))  # GB/T 9704: one blank line before the attachment note
-    blocks.append(Block(BODY, f"附件：{catalogue.title}"))
+    blocks += _outlook_part(view)
+    blocks.append(Block(BODY, CLOSING))
     rows = tuple(
-        TableRow(task.no, task.section, task.text, task.owners_text, view.texts.get(task.no, ""), task.deadline)
+        TableRow(
+            task.no,
+            fullwidth(task.section),
+            fullwidth(task.text),
+            fullwidth(task.owners_text),
+            printed_text(view, task),
+            task.deadline,
+        )
         for task in catalogue.tasks
     )
+    title = f"关于{catalogue.title}的报告"
     return Report(
-        title=f"关于{catalogue.title}的报告",
-        blocks=tuple(blocks),
-        attachment=catalogue.attachment,
+        title=title,
+        blocks=tuple(Block(b.level, fullwidth(b.text)) for b in blocks),
+        attachment="附件",
         table_title=catalogue.title,
         rows=rows,
         entry_label=catalogue.entry_label,
         has_deadlines=catalogue.has_deadlines,
-        dated=today or date.today(),
+        dated=report_date(catalogue, today),
+        title_lines=catalogue.report.title or break_title(title),
+        recipient=catalogue.report.recipient or catalogue.notice.issuer,
+        issuer=catalogue.report.issuer or signature_lines(catalogue.notice.issuer),
     )
 
 
+# ---------------------------------------------------------------------------
+# The attachment's texts: never over the limit, never blank without a word why.
+# ---------------------------------------------------------------------------
+
+
+def printed_text(view: MasterView, task: Task) -> str:
+    """What the attachment prints for ``task``."""
+    text = printable(view.texts.get(task.no, ""))
+    if not text.strip():
+        returned = {u.unit for u in view.units if u.returned}
+        return NOT_FILLED if returned & set(task.owners) else NOT_RETURNED
+    if wordcount.count(text) > view.catalogue.limit:
+        return PENDING
+    return fullwidth(text)
+
+
+def pending_finals(view: MasterView, *, file: str | None = None, skip: Sequence[int] = ()) -> list[Finding]:
+    """One finding per task the attachment prints as 「（待定稿）」."""
+    limit = view.catalogue.limit
+    return [
+        finding(
+            "final-pending",
+            f"第 {task.no} 项任务的{view.catalogue.entry_label}有 {wordcount.count(view.texts[task.no])} 字，超过 {limit} 字，"
+            f"报告附件中该项印为“{PENDING}”：请在汇总表“定稿”栏填写不超过 {limit} 字的定稿后重新生成报告。",
+            task=task.no,
+            file=file,
+        )
+        for task in view.catalogue.tasks
+        if task.no not in skip and wordcount.count(view.texts.get(task.no, "")) > limit
+    ]
+
+
+# Half-width punctuation typed between Chinese characters: what GB/T 9704 sets full width.
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’]"
+_HALF_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_PUNCT_BETWEEN = re.compile(rf"(?<={_CJK})\s*([,;:?!])\s*(?={_CJK})")
+_PAREN = re.compile(rf"\(([^()\n]*{_CJK}[^()\n]*|[^()\n]*)\)")
+
+
+def fullwidth(text: str) -> str:
+    """``(四)加强…, 推进…`` → ``（四）加强…，推进…``; numbers (1,000 and (1)) in Latin text stay."""
+    if not text or text.isascii():
+        return text
+    text = _PUNCT_BETWEEN.sub(lambda m: _HALF_PUNCT[m[1]], text)
+
+    def paren(m: re.Match) -> str:
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        chinese = re.search(_CJK, m[1]) or re.match(_CJK, before or " ") or re.match(_CJK, after or " ")
+        return f"（{m[1]}）" if chinese else m[0]
+
+    return _PAREN.sub(paren, text)
+
+
+# Where a title may break without splitting a word: after a word that ends a phrase,
+# or before one that starts one (the verbs and nouns of the bureau's titles).
+BREAK_AFTER = ("关于", "的", "和", "与", "及", "、", "）", "》", "工作", "情况")
+BREAK_BEFORE = ("推进", "打造", "加快", "深化", "实施", "建设", "任务", "完成情况", "工作")
+
+
+def break_title(title: str, width: int = TITLE_LINE) -> tuple[str, ...]:
+    """A title too long for one line, broken where a word ends into lines of at most
+    ``width`` characters, as even as possible; a catalogue can give its own lines."""
+    if len(title) <= width:
+        return (title,)
+    after = {i + len(mark) for mark in BREAK_AFTER for i in _positions(title, mark)}
+    before = {i for mark in BREAK_BEFORE for i in _positions(title, mark)}
+    cuts = sorted((after | before) - {0, len(title)})
+    best: tuple[str, ...] | None = None
+    for lines in _splits(title, cuts, width):
+        if best is None or _badness(lines) < _badness(best):
+            best = lines
+    return best or (title,)
+
+
+def _positions(text: str, mark: str) -> list[int]:
+    return [i for i in range(len(text)) if text.startswith(mark, i)]
+
+
+def _splits(text: str, cuts: Sequence[int], width: int, start: int = 0):
+    """Every way to cut ``text`` at ``cuts`` into lines no longer than ``width``."""
+    if len(text) - start <= width:
+        yield (text[start:],)
+        return
+    for cut in cuts:
+        if start < cut <= start + width:
+            for rest in _splits(text, cuts, width, cut):
+                yield (text[start:cut], *rest)
+
+
+def _badness(lines: Sequence[str]) -> tuple[int, bool, int]:
+    """Fewer lines first; then a 梯形 or 菱形, never a waist; then lines of like length."""
+    sizes = [len(line) for line in lines]
+    waist = any(sizes[i] < sizes[i - 1] and sizes[i] < sizes[i + 1] for i in range(1, len(sizes) - 1))
+    return len(lines), waist, max(sizes) - min(sizes)
+
+
+def signature_lines(issuer: str) -> tuple[str, ...]:
+    """发文机关署名 from the notice's issuer: a 「（…代章）」 on a line of its own."""
+    name, bracket, rest = issuer.partition("（")
+    return tuple(line for line in (name, bracket + rest) if line)
+
+
+# ---------------------------------------------------------------------------
+# The body, in the bureau's words.
+# ---------------------------------------------------------------------------
+
+
 def _opening(catalogue: Catalogue) -> str:
-    source = f"根据《{catalogue.notice.title}》要求，" if catalogue.notice.title else ""
-    return f"{source}现将{catalogue.title}汇总情况报告如下。"
+    # A title quoted inside the notice's own title takes the inner marks: 《关于印发〈…〉的通知》.
+    title = catalogue.notice.title.replace("《", "〈").replace("》", "〉")
+    source = f"根据《{title}》要求，" if title else ""
+    return f"{source}现将{catalogue.title}汇总报告如下。"
 
 
 def _names(units: Sequence[str]) -> str:
@@ -64,37 +200,19 @@ def _names(units: Sequence[str]) -> str:
     return "、".join(units[:MAX_UNITS_NAMED]) + f"等{len(units)}个单位"
 
 
-def _task_list(numbers: Sequence[int]) -> str:
-    """第1、4、7项任务 — or, for a long list, 第1、4、7……项等N项任务."""
-    if len(numbers) <= MAX_UNITS_NAMED:
-        return f"第{'、'.join(map(str, numbers))}项任务"
-    shown = "、".join(map(str, numbers[:MAX_UNITS_NAMED]))
-    return f"第{shown}项等{len(numbers)}项任务"
-
-
 def _submission_part(view: MasterView) -> list[Block]:
     units = view.units
     returned = [u for u in units if u.returned]
-    partial = [u for u in returned if u.missing > 0]
     absent = [u.unit for u in units if not u.returned]
+    # Who left which cell blank is a data check: it is in the workbook, not in a 公文.
     blocks = [
         Block(H1, "一、报送情况"),
         Block(
             BODY,
-            f"本次应报送单位{len(units)}个，已报送{len(returned)}个"
-            + (f"（其中{len(partial)}个单位部分任务未填写）" if partial else "")
-            + f"，未报送{len(absent)}个。",
+            f"本次应报送单位{len(units)}个，已报送{len(returned)}个，未报送{len(absent)}个。"
+            + (f"未报送单位：{_names(absent)}。" if absent else "所有单位均已报送。"),
         ),
     ]
-    blocks.append(Block(BODY, f"未报送单位：{_names(absent)}。" if absent else "所有单位均已报送。"))
-    if partial:
-        listed = [f"{u.unit}（未填{u.missing}项）" for u in partial]
-        blocks.append(Block(BODY, f"部分任务未填写的单位：{_names(listed)}。"))
-    corrected = list(dict.fromkeys(f.unit for f in view.findings if f.code == "superseded" and f.unit))
-    if corrected:
-        blocks.append(Block(BODY, f"报送了更正版本的单位：{_names(corrected)}，均以最后报送的版本为准。"))
-    else:
-        blocks.append(Block(BODY, "本次未收到更正版本。"))
     return blocks
 
 
@@ -102,47 +220,37 @@ def _tasks_part(view: MasterView) -> list[Block]:
     catalogue = view.catalogue
     tasks = catalogue.tasks
     filled = [t for t in tasks if view.texts.get(t.no, "").strip()]
-    text = (
-        f"{catalogue.attachment}所列{len(tasks)}项任务中，{len(filled)}项已有{catalogue.entry_label}，"
-        f"{len(tasks) - len(filled)}项尚无单位填报。各项任务{catalogue.entry_label}见{catalogue.attachment}，"
-        f"每项不超过{catalogue.limit}字。"
-    )
-    return [Block(H1, "二、任务完成情况"), Block(BODY, text)]
+    label = catalogue.entry_label
+    text = f"附件所列{len(tasks)}项任务中，{len(filled)}项已报送{label}"
+    text += f"，{len(tasks) - len(filled)}项尚未报送。" if len(filled) < len(tasks) else "。"
+    return [Block(H1, "二、任务完成情况"), Block(BODY, text + f"各项任务{label}见附件。")]
 
 
-def _issues_part(view: MasterView) -> list[Block]:
+def _outlook_part(view: MasterView) -> list[Block]:
+    """存在的问题 and 下一步打算: what the bureau still has to do, never how the tool checked."""
     catalogue = view.catalogue
-    blocks = [Block(H1, "三、需关注的问题")]
-    long_tasks = [no for no, text in sorted(view.texts.items()) if wordcount.count(text) > catalogue.limit]
-    # 未报送 is told in part one already; here only what needs a decision.
-    serious = [f for f in view.findings if f.severity is not Severity.INFO and f.code not in TOLD_ELSEWHERE]
-    number = 0
-    if long_tasks:
-        number += 1
-        blocks.append(
-            Block(
-                H3,
-                f"{number}.{_task_list(long_tasks)}的{catalogue.entry_label}超过{catalogue.limit}字，"
-                "尚待压缩定稿（在汇总表“定稿”栏修改后重新生成本报告）。",
-            )
-        )
-    by_code: dict[str, list[Finding]] = {}
-    for f in serious:
-        by_code.setdefault(f.code, []).append(f)
-    order = sorted(by_code.items(), key=lambda item: (item[1][0].severity is not Severity.ERROR, -len(item[1])))
-    for code, items in order:
-        number += 1
-        title = CODES[code].title if code in CODES else code
-        units = list(dict.fromkeys(f.unit for f in items if f.unit))
-        where = f"，涉及{_names(units)}" if units else ""
-        blocks.append(Block(H3, f"{number}.{title}{len(items)}处{where}。"))
-    if number == 0:
-        blocks.append(Block(BODY, "未发现需要处理的问题。"))
-    infos = sum(f.severity is Severity.INFO for f in view.findings)
-    tail = f"另有提示{infos}条。" if infos else ""
-    blocks.append(Block(BODY, f"{tail}逐条明细见汇总表“问题清单”。"))
-    blocks.append(Block(BODY, f"字数计算规则：{wordcount.RULE}。"))
-    return blocks
+    absent = [u for u in view.units if not u.returned]
+    unfilled = [t for t in catalogue.tasks if not view.texts.get(t.no, "").strip()]
+    pending = [t for t in catalogue.tasks if wordcount.count(view.texts.get(t.no, "")) > catalogue.limit]
+    problems, plans = [], []
+    if absent:
+        problems.append(f"尚有{len(absent)}个单位未报送")
+        plans.append("督促未报送的单位尽快报送")
+    if unfilled:
+        problems.append(f"{len(unfilled)}项任务尚无{catalogue.entry_label}")
+        plans.append(f"请有关责任单位补报{catalogue.entry_label}")
+    if pending:
+        problems.append(f"{len(pending)}项任务的{catalogue.entry_label}尚在审核定稿")
+        plans.append(f"对各单位报送的{catalogue.entry_label}逐项审核、压缩定稿")
+    found = "；".join(problems) + "。" if problems else f"各单位均已按要求报送{catalogue.entry_label}。"
+    plans.append("持续跟踪各项任务推进情况，确保按期完成")
+    return [
+        Block(H1, "三、存在的问题和下一步打算"),
+        Block(H2, "（一）存在的问题"),
+        Block(BODY, found),
+        Block(H2, "（二）下一步打算"),
+        Block(BODY, "，".join(plans) + "。"),
+    ]
 
 
 def check_edits(edits: MasterEdits, catalogue: Catalogue, file: str) -> list[Finding]:

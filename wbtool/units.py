@@ -7,12 +7,10 @@ listed too (with zero counts): a unit missing from the table would go unnoticed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
 
 from .model import Catalogue, Unit
-
-RANGE_DASH = "—"  # the em dash official tables use between numbers (3—5个)
-LIST_SEPARATOR = "、"
+# Task numbers are written one way everywhere (发送清单, wbtool units, the CLI): text's.
+from .text import LIST_SEPARATOR, RANGE_DASH, number_ranges  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -41,24 +39,3 @@ def unit_loads(catalogue: Catalogue) -> list[UnitLoad]:
         UnitLoad(unit=unit, lead_tasks=tuple(lead[unit.name]), co_tasks=tuple(shared[unit.name]))
         for unit in catalogue.units
     ]
-
-
-def number_ranges(numbers: Iterable[int]) -> str:
-    """Task numbers the way an official text lists them: ``1、4、7—9``.
-
-    Runs of three or more become a range; a pair stays a pair (``7、8``), as
-    ``7—8`` reads oddly in Chinese.
-    """
-    ordered = sorted(set(numbers))
-    parts: list[str] = []
-    start = 0
-    while start < len(ordered):
-        end = start
-        while end + 1 < len(ordered) and ordered[end + 1] == ordered[end] + 1:
-            end += 1
-        if end - start >= 2:
-            parts.append(f"{ordered[start]}{RANGE_DASH}{ordered[end]}")
-        else:
-            parts.extend(str(n) for n in ordered[start : end + 1])
-        start = end + 1
-    return LIST_SEPARATOR.join(parts)

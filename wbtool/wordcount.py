@@ -11,7 +11,9 @@ from __future__ import annotations
 
 # Characters that do not count.  Kept to what an Excel formula can strip with
 # SUBSTITUTE, so the formula below and count() never disagree.
-NOT_COUNTED = (" ", "\u3000", "\n", "\r", "\t")
+# The no-break, en, em, thin and narrow no-break spaces come with text pasted from
+# Word or a web page: spaces to the unit who sees them, so not counted either.
+NOT_COUNTED = (" ", "\u3000", "\n", "\r", "\t", "\u00a0", "\u2002", "\u2003", "\u2009", "\u202f")
 
 RULE = "每个汉字、字母、数字、标点各计 1 字，空格和换行不计（即 Word 的“字符数（不计空格）”）"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from ..errors import CannotWrite
 from ..model import Finding, Severity, has_errors
 from ..pipeline import merge as merge_returns
 from ..pipeline import report_from_master
+from ..units import number_ranges
 from ._common import (
     EXIT_BLOCKING,
     EXIT_CANNOT_RUN,
@@ -27,12 +29,28 @@ from ._common import (
 )
 
 
+def _date(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是日期，请写成 2023-01-20 这样的格式。") from None
+
+
+DATE_OPTION = click.option(
+    "--date", "dated", callback=_date, metavar="日期",
+    help="报告的成文日期，如 2023-01-20；不给时用任务清单中的日期，再没有则用当天。",
+)
+
+
 @click.command("merge", options_metavar=OPTIONS_METAVAR)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True), metavar="路径…")
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False), metavar="文件夹", help="输出文件夹（不能是回收材料所在的文件夹）：汇总表、Word 报告、问题清单写在这里。")
 @catalog_option
 @return_options
-def merge(paths, out_dir, catalog, password, assign, assignments_file) -> None:
+@DATE_OPTION
+def merge(paths, out_dir, catalog, password, assign, assignments_file, dated) -> None:
     """汇总：核查各单位交回的文件，生成汇总表（xlsx）、Word 报告和问题清单。
 
     路径可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
@@ -43,7 +61,7 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file) -> None:
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     with progress_bar("核查并汇总") as progress:
         result = merge_returns(
-            list(paths), Path(out_dir), catalogue=catalogue, password=password, assignments=assignments, progress=progress
+            list(paths), Path(out_dir), catalogue=catalogue, password=password, assignments=assignments, progress=progress, dated=dated
         )
 
     units = result.master.units
@@ -52,6 +70,12 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file) -> None:
     console.print(f"已报送单位 {returned}/{len(units)}，完成情况 {entries} 条；{_counts(result.findings)}。")
     for path in result.outputs:
         console.print(f"  {path}", soft_wrap=True)  # whole paths, to copy
+    pending = [f.task for f in result.findings if f.code == "final-pending" and f.task is not None]
+    if pending:
+        console.print(
+            f"报告附件中第 {number_ranges(pending)} 项任务的完成情况超过字数，印为“（待定稿）”："
+            "请在汇总表“定稿”栏填写后用 wbtool report 重新生成报告。"
+        )
     sys.exit(EXIT_BLOCKING if result.has_errors else EXIT_OK)
 
 
@@ -59,15 +83,16 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file) -> None:
 @click.argument("master", type=click.Path(exists=True, dir_okay=False), metavar="汇总表.xlsx")
 @click.option("--out", "-o", "out_path", required=True, type=click.Path(dir_okay=False), metavar="报告.docx", help="要生成的 Word 报告文件。")
 @catalog_option
-def report(master, out_path, catalog) -> None:
+@DATE_OPTION
+def report(master, out_path, catalog, dated) -> None:
     """按（修改过“定稿”的）汇总表重新生成 Word 报告。
 
     有“定稿”的任务用定稿，没有的用汇总的完成情况。定稿超过字数上限时仍生成报告，
-    但列出超限的任务，退出码为 1。
+    但该项在报告附件中印为“（待定稿）”，并列出这些任务，退出码为 1。
     """
     catalogue, _ = load_catalogue(catalog)
     try:
-        path, findings = report_from_master(master, out_path, catalogue=catalogue)
+        path, findings = report_from_master(master, out_path, catalogue=catalogue, dated=dated)
     except OSError as exc:
         raise CannotWrite(f"报告无法写入：{exc.strerror or exc}。请关闭在 Word / WPS 中打开的报告后重试。") from exc
     render_findings(findings, title="问题清单")

@@ -17,7 +17,9 @@ import xlsxwriter
 from ..atomic import write_bytes, write_text
 from ..errors import UnreadableInput
 from ..model import Manifest, ManifestFile
-from .template_xlsx import BODY_FONT, HEADER_FONT, TITLE_FONT, check_call
+from ..text import number_ranges
+from .xlsx_common import BODY_FONT, FILL_HEADER, HEADER_FONT, TITLE_FONT, line_count, print_setup, row_height, workbook_options
+from .xlsx_common import check as check_call
 
 JSON_NAME = "清单.json"
 SEND_LIST_NAME = "发送清单.xlsx"
@@ -100,26 +102,17 @@ SEND_COLUMNS = (
 
 
 def task_numbers(tasks: tuple[int, ...]) -> str:
-    """``1、3、5-8``: runs of consecutive numbers collapsed, so the column stays short."""
-    parts: list[str] = []
-    start = prev = None
-    for n in (*tasks, None):
-        if start is not None and n == prev + 1:
-            prev = n
-            continue
-        if start is not None:
-            parts.append(str(start) if start == prev else f"{start}-{prev}")
-        start = prev = n
-    return "、".join(parts)
+    """``1、3、5—8``: as ``wbtool units`` lists them (one way of writing task numbers)."""
+    return number_ranges(tasks)
 
 
 def send_list_bytes(manifest: Manifest) -> bytes:
     """The printable sending checklist as xlsx bytes."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    base = {"font_name": BODY_FONT, "font_size": 11, "text_wrap": True, "valign": "vcenter"}
+    book = xlsxwriter.Workbook(buffer, workbook_options(in_memory=True))
+    base = {"font_name": BODY_FONT, "font_size": 11, "font_scheme": "none", "text_wrap": True, "valign": "vcenter"}
     title_fmt = book.add_format({**base, "font_name": TITLE_FONT, "font_size": 16, "align": "center"})
-    header_fmt = book.add_format({**base, "font_name": HEADER_FONT, "font_size": 11, "border": 1, "align": "center", "bg_color": "#D9E1F2"})
+    header_fmt = book.add_format({**base, "font_name": HEADER_FONT, "font_size": 11, "border": 1, "align": "center", "bg_color": FILL_HEADER})
     cell_fmt = book.add_format({**base, "border": 1})
     center_fmt = book.add_format({**base, "border": 1, "align": "center"})
     info_fmt = book.add_format(base)
@@ -145,16 +138,10 @@ def send_list_bytes(manifest: Manifest) -> bytes:
                 check_call(ws.write_number(row, col, value, fmt), "发送清单")
             else:
                 check_call(ws.write_string(row, col, value, fmt), "发送清单")
-        # File names are the longest cell; two CJK width units per character.
-        lines = max(1, -(-len(f.file) * 2 // (SEND_COLUMNS[4][1] - 1)), -(-len(numbers) // (SEND_COLUMNS[6][1] - 1)))
-        check_call(ws.set_row(row, 16 * lines + 4), "发送清单")
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(2)
+        lines = max(line_count(f.file, SEND_COLUMNS[4][1]), line_count(numbers, SEND_COLUMNS[6][1]), line_count(f.unit, SEND_COLUMNS[1][1]))
+        check_call(ws.set_row(row, row_height(lines)), "发送清单")
+    print_setup(ws, 2, margins=(0.4, 0.4, 0.6, 0.6))
     ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_footer("&C第 &P 页 共 &N 页")
     ws.freeze_panes(3, 0)
     book.set_properties({"title": f"填报表发送清单 {manifest.batch}", "comments": f"{manifest.catalogue} {manifest.fingerprint}"})
     book.close()

@@ -24,15 +24,17 @@ from openpyxl.utils import get_column_letter
 from ..atomic import atomic_path, safe_stem
 from ..findings import CODES
 from ..model import Finding, Severity
-from .master_xlsx import line_count
+from .xlsx_common import FILL_MISSING, FILL_OVER, line_count
 
 SHEET = "退回修改"
 FONT_NAME = "宋体"
 AUTHOR = "核查意见"
 
+# The colours of the template and the master: red = over the limit or wrong, orange =
+# missing; never yellow, which asks the unit to type there.
 FILLS = {
-    Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),
-    Severity.WARNING: PatternFill("solid", fgColor="FFEB9C"),
+    Severity.ERROR: PatternFill("solid", fgColor=FILL_OVER[1:]),
+    Severity.WARNING: PatternFill("solid", fgColor=FILL_MISSING[1:]),
     Severity.INFO: PatternFill("solid", fgColor="DDEBF7"),
 }
 # (header, width in characters)

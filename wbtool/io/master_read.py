@@ -7,6 +7,7 @@ moving the header down, adding their own columns.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
@@ -92,11 +93,18 @@ def _table_rows(grid, sheet: str, file: str, limit: int) -> tuple[tuple[MasterRo
     no_col, entry_col, final_col = (columns[c] for c in (layout.COL_NO, layout.COL_ENTRY, layout.COL_FINAL))
     rows: list[MasterRow] = []
     findings: list[Finding] = []
+    previous: int | None = None  # the grid row of the task a continuation row belongs to
     for index, values in enumerate(grid[header + 1 :], start=header + 2):
         cells = list(values) + [None] * (max(columns.values()) + 1 - len(values))
         no = _number(cells[no_col])
         if no is None:
+            # A merged text too tall for one row goes on over the rows below its task.
+            more = _text(cells[entry_col]).strip()
+            if more and previous == index - 1 and rows:
+                rows[-1] = replace(rows[-1], entry=rows[-1].entry + "\n" + more)
+                previous = index
             continue  # blank rows, notes the bureau added below the table
+        previous = index
         final = _text(cells[final_col]).strip()
         cell = f"{sheet}!{xl_col_to_name(final_col)}{index}"
         rows.append(MasterRow(no=no, entry=_text(cells[entry_col]).strip(), final=final, cell=cell))

@@ -11,7 +11,9 @@ has no page-number API either: the PAGE field is written as raw field characters
 
 from __future__ import annotations
 
+import math
 from copy import deepcopy
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,10 +51,16 @@ STYLES = {
     "表头文字": (HEITI, TABLE_PT, WD_ALIGN_PARAGRAPH.CENTER, 0, 15),
     "表格文字": (FANGSONG, TABLE_PT, WD_ALIGN_PARAGRAPH.LEFT, 0, 15),
     "页码": (SONGTI, PAGE_NUMBER_PT, WD_ALIGN_PARAGRAPH.RIGHT, 0, None),
+    "主送机关": (FANGSONG, BODY_PT, WD_ALIGN_PARAGRAPH.LEFT, 0, LINE_PT),
+    "附件说明": (FANGSONG, BODY_PT, WD_ALIGN_PARAGRAPH.LEFT, 0, LINE_PT),
+    "署名": (FANGSONG, BODY_PT, WD_ALIGN_PARAGRAPH.CENTER, 0, LINE_PT),
+    "成文日期": (FANGSONG, BODY_PT, WD_ALIGN_PARAGRAPH.RIGHT, 0, LINE_PT),
 }
+# A heading never ends a page: it stays with the paragraph it introduces.
+KEEP_WITH_NEXT = ("一级标题", "二级标题", "三级标题")
 # Styles off the body's 22-line grid: snapped to it, small table text would take a
 # full 28.95 pt line per line of text.
-OFF_GRID = ("公文标题", "表格标题", "表头文字", "表格文字", "页码")
+OFF_GRID = ("公文标题", "表格标题", "表头文字", "表格文字", "页码", "成文日期")
 AFTER_SNAP_TO_GRID = (
     "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
     "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
@@ -61,8 +69,9 @@ AFTER_SNAP_TO_GRID = (
 LEVEL_STYLE = {BODY: "公文正文", H1: "一级标题", H2: "二级标题", H3: "三级标题"}
 
 # 附件2 table columns (header, width in mm); landscape text width is 297 − 28 − 26 = 243 mm.
-TABLE_COLUMNS = (("序号", 11), ("工程名称", 30), ("主要任务", 58), ("责任单位", 28), ("完成情况", 116))
-DEADLINE_COLUMN = ("完成年限", 16)
+# 序号 needs 13 mm: two 五号 characters plus the cell's margins, or it wraps into 序/号.
+TABLE_COLUMNS = (("序号", 13), ("工程名称", 30), ("主要任务", 58), ("责任单位", 28), ("完成情况", 114))
+DEADLINE_COLUMN = ("完成年限", 20)  # 「持续推进」, 「2021年」 and the header on one line
 
 
 def set_east_asian(style, font: str) -> None:
@@ -137,9 +146,32 @@ def _document_defaults(document) -> None:
         fonts.attrib.pop(qn(theme), None)
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia"):
         fonts.set(qn(slot), FANGSONG)
+    # The grid's character pitch is this size plus charSpace: LibreOffice reads it
+    # here, Word from Normal; both must be the body's 三号.
+    for tag in ("w:sz", "w:szCs"):
+        size = rpr.find(qn(tag))
+        if size is not None:
+            size.set(qn("w:val"), str(BODY_PT * 2))
     language = rpr.find(qn("w:lang"))
     if language is not None:
         language.set(qn("w:eastAsia"), "zh-CN")
+
+
+GRID_SCALE = 98  # per cent: a 三号 character 15.68 pt wide, inside the grid's 15.79 pt cell
+
+
+def _fit_grid(rpr) -> None:
+    """Characters a shade narrower than the grid's cell (w:w, horizontal scale).
+
+    Word squeezes 三号 text onto a 28-character grid by itself; LibreOffice (and
+    WPS) give a character wider than the cell two cells, and a line would hold 14.
+    """
+    scale = OxmlElement("w:w")
+    scale.set(qn("w:val"), str(GRID_SCALE))
+    rpr.insert_element_before(
+        scale, "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
+        "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath",
+    )  # fmt: skip
 
 
 def _define_styles(document) -> None:
@@ -161,6 +193,10 @@ def _define_styles(document) -> None:
             fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             fmt.line_spacing = Pt(line)
         fmt.widow_control = False
+        fmt.keep_with_next = name in KEEP_WITH_NEXT
+        if name not in OFF_GRID:
+            _fit_grid(style.element.get_or_add_rPr())
+
         if name in OFF_GRID:
             snap = OxmlElement("w:snapToGrid")
             snap.set(qn("w:val"), "0")
@@ -201,11 +237,25 @@ def _page(section, landscape: bool) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    # Lines only: a character grid (linesAndChars) is read differently by Word and
-    # LibreOffice and spreads characters apart in one of them.
-    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:type"), "linesAndChars")
     grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
-    grid.attrib.pop(qn("w:charSpace"), None)
+    grid.set(qn("w:charSpace"), str(char_space(section)))
+
+
+def chars_per_line(text_width_pt: float) -> int:
+    """Whole 三号 characters a line holds on the grid: 28 in 156 mm (GB/T 9704), 43 in 243 mm."""
+    return round(text_width_pt / BODY_PT)
+
+
+def char_space(section) -> int:
+    """w:charSpace for a grid of whole 三号 characters across the text width.
+
+    The grid's pitch is the body size plus charSpace/4096 pt: 28 characters in the
+    portrait page's 156 mm need 15.79 pt, a little under 16 pt (without it 27 fit).
+    """
+    width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700
+    pitch = width_pt / chars_per_line(width_pt)
+    return math.floor((pitch - BODY_PT) * 4096)  # down: a pitch a hair too wide would fit 27
 
 
 def _field(paragraph, instruction: str, shown: str) -> None:
@@ -227,13 +277,13 @@ def _field(paragraph, instruction: str, shown: str) -> None:
     char("end")
 
 
-def _page_number(footer, odd: bool) -> None:
+def _page_number(footer, right: bool) -> None:
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
     _styled(paragraph, "页码")
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
-    # 一字 from the edge of the text block, on the outer side.
-    if odd:
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
+    # 一字 from the edge of the text block.
+    if right:
         paragraph.paragraph_format.right_indent = Pt(PAGE_NUMBER_PT)
     else:
         paragraph.paragraph_format.left_indent = Pt(PAGE_NUMBER_PT)
@@ -243,9 +293,11 @@ def _page_number(footer, odd: bool) -> None:
     _run(paragraph, " —", font, size)
 
 
-def _footers(section) -> None:
-    _page_number(section.footer, odd=True)
-    _page_number(section.even_page_footer, odd=False)
+def _footers(section, landscape: bool = False) -> None:
+    """Odd pages right, even pages left; a landscape table page always right (§8),
+    where the number stays in the same place however the sheet is turned to read."""
+    _page_number(section.footer, right=True)
+    _page_number(section.even_page_footer, right=landscape)
 
 
 # ---------------------------------------------------------------------------
@@ -280,6 +332,13 @@ def _repeat_header(row) -> None:
     trpr.append(header)
 
 
+def _keep_whole(row) -> None:
+    """A task's row never breaks across pages: its texts are within the limit, so it fits one."""
+    keep = OxmlElement("w:cantSplit")
+    keep.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().insert(0, keep)
+
+
 def _table(document, report: Report) -> None:
     columns = _columns(report)
     table = document.add_table(rows=1 + len(report.rows), cols=len(columns))
@@ -293,27 +352,79 @@ def _table(document, report: Report) -> None:
         header_cells[col].width = Mm(width)
         header_cells[col].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _cell_text(header_cells[col], name, "表头文字")
+    _keep_whole(rows[0])
     _repeat_header(rows[0])
 
-    section_cells: dict[str, list] = {}
+    groups: list[list] = []  # runs of rows that share one 工程名称 cell
+    starts = page_starts([_row_height(_values(item, report), columns) for item in report.rows], _row_height(
+        [name for name, _ in columns], columns))
+    previous = None
     for index, item in enumerate(report.rows, start=1):
+        _keep_whole(rows[index])
         cells = rows[index].cells
-        values = [str(item.no), item.section, item.task, item.owners, item.text]
-        if report.has_deadlines:
-            values.append(item.deadline or "")
-        for col, ((_, width), value) in enumerate(zip(columns, values)):
+        for col, ((_, width), value) in enumerate(zip(columns, _values(item, report))):
             cells[col].width = Mm(width)
             if col == 1:
                 continue  # 工程名称 is written once, into the merged cell
             _cell_text(cells[col], value, "表格文字")
         cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if report.has_deadlines:
+            cells[-1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        section_cells.setdefault(item.section, []).append(cells[1])
-    for title, cells in section_cells.items():
+        # A 工程 that goes on over a page break is named again on the new page: a
+        # merged cell shows its text on the first page only.
+        if item.section != previous or index - 1 in starts:
+            groups.append([item.section])
+        groups[-1].append(cells[1])
+        previous = item.section
+    for title, *cells in groups:
         merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
         merged.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _cell_text(merged, title, "表格文字")
         merged.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _values(item, report: Report) -> list[str]:
+    values = [str(item.no), item.section, item.task, item.owners, item.text]
+    if report.has_deadlines:
+        values.append(item.deadline or "")
+    return values
+
+
+TABLE_LINE_PT = 15  # 表格文字's exact line height
+CELL_MARGIN_MM = 1.9  # Word's default inner margin, left and right
+ROW_PADDING_PT = 2  # borders
+LANDSCAPE_BODY_PT = (210 - MARGINS_MM["top"] - MARGINS_MM["bottom"]) * 72 / 25.4
+ABOVE_TABLE_PT = LINE_PT + 32 + 15  # 附件 label, table title, blank line
+
+
+def text_width(text: str, size: float = BODY_PT) -> float:
+    """Width in points: a digit or Latin letter is half a Chinese character."""
+    return sum(size / 2 if ch.isascii() else size for ch in text)
+
+
+def _row_height(values: list[str], columns) -> float:
+    """The height a row takes, estimated from its wrapped texts (工程名称 spans rows, so it does not count)."""
+    lines = 1
+    for col, (value, (_, width)) in enumerate(zip(values, columns)):
+        if col == 1:
+            continue
+        usable = (width - 2 * CELL_MARGIN_MM) * 72 / 25.4
+        # Blank lines are not written (see _cell_text), so they take no height.
+        wrapped = [math.ceil(text_width(line, TABLE_PT) / usable) for line in value.split("\n") if line.strip()]
+        lines = max(lines, sum(wrapped))
+    return lines * TABLE_LINE_PT + ROW_PADDING_PT
+
+
+def page_starts(heights: list[float], header: float) -> set[int]:
+    """Indexes of the rows that begin a page; rows never split, the header repeats."""
+    starts, used, room = set(), 0.0, LANDSCAPE_BODY_PT - ABOVE_TABLE_PT - header
+    for index, height in enumerate(heights):
+        if used and used + height > room:
+            starts.add(index)
+            used, room = 0.0, LANDSCAPE_BODY_PT - header
+        used += height
+    return starts
 
 
 # ---------------------------------------------------------------------------
@@ -327,23 +438,93 @@ def build_document(report: Report):
     _page(body, landscape=False)
     _footers(body)
 
-    _paragraph(document, report.title, "公文标题")
+    _title(document, report.title_lines or (report.title,))
     _paragraph(document, "", "公文正文")  # one blank line under the title
+    if report.recipient:
+        _paragraph(document, f"{report.recipient}：", "主送机关")
     for block in report.blocks:
         _paragraph(document, block.text, LEVEL_STYLE[block.level])
+    _paragraph(document, "", "公文正文")  # GB/T 9704 §7.3.4: 附件说明 one line under the body
+    _attachment_note(document, report.attachment_note)
     _paragraph(document, "", "公文正文")
-    dated = _paragraph(document, f"{report.dated.year}年{report.dated.month}月{report.dated.day}日", "公文正文")
-    dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    dated.paragraph_format.right_indent = Pt(BODY_PT * 4)  # 成文日期右空四字
+    _signature(document, report)
 
     attachment = document.add_section(WD_SECTION.NEW_PAGE)
     _page(attachment, landscape=True)
-    _footers(attachment)
+    _footers(attachment, landscape=True)
     _paragraph(document, report.attachment, "附件标识")
     _paragraph(document, report.table_title, "表格标题")
     _paragraph(document, "", "表格文字")
     _table(document, report)
+    _properties(document, report)
     return document
+
+
+def _title(document, lines) -> None:
+    """One title paragraph, its lines broken where the report says (by meaning)."""
+    paragraph = _paragraph(document, lines[0], "公文标题")
+    font, size = STYLES["公文标题"][0], STYLES["公文标题"][1]
+    for line in lines[1:]:
+        run = _run(paragraph, "", font, size)
+        run.append(OxmlElement("w:br"))
+        _run(paragraph, line, font, size)
+
+
+def _attachment_note(document, note: str) -> None:
+    """左空二字 「附件：」, a wrapped line aligned under the name's first character."""
+    paragraph = _paragraph(document, note, "附件说明")
+    label = note.index("：") + 1
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = Pt(BODY_PT * (2 + label))
+    fmt.first_line_indent = Pt(-BODY_PT * label)
+
+
+def date_text(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _signature(document, report: Report) -> None:
+    """发文机关署名 centred over the 成文日期; the date right-aligned 四字 from the edge (§7.3.5.1)."""
+    dated = date_text(report.dated)
+    right = BODY_PT * 4
+    centre = right + text_width(dated) / 2  # the date's centre, from the right edge of the text
+    width = (document.sections[-1].page_width - document.sections[-1].left_margin - document.sections[-1].right_margin) / 12700
+    for line in report.issuer:
+        paragraph = _paragraph(document, line, "署名")
+        fmt = paragraph.paragraph_format
+        if text_width(line) <= 2 * centre:
+            fmt.left_indent = Pt(max(width - 2 * centre, 0))  # a box whose centre is the date's
+        else:  # longer than the box: set flush right instead of wrapping
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph = _paragraph(document, dated, "成文日期")
+    paragraph.paragraph_format.right_indent = Pt(right)
+
+
+def _properties(document, report: Report) -> None:
+    """Core properties of the bureau's document, and none of the template's."""
+    props = document.core_properties
+    signer = "".join(report.issuer)
+    props.author = props.last_modified_by = signer
+    props.title = report.title
+    props.subject = report.table_title
+    props.comments = props.keywords = props.category = ""
+    props.created = props.modified = datetime.now().replace(microsecond=0)
+    props.revision = 1
+    settings = document.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    for part in document.part.package.parts:
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = APP_XML  # python-docx's template names Microsoft Macintosh Word
+
+
+APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><DocSecurity>0</DocSecurity></Properties>'
+)
 
 
 def write_report_docx(report: Report, path: str | Path) -> Path:

@@ -12,11 +12,9 @@ every detail (custom properties, defined names, validation) explicitly.
 
 from __future__ import annotations
 
-import unicodedata
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,9 +24,25 @@ from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 from .. import identity as identities
 from .. import wordcount
 from .. import layout
-from ..errors import CannotWrite
 from ..model import Assignment, Catalogue, Identity, Task
 from ..owners import Registry, split_suffix
+from .xlsx_common import (
+    BODY_FONT,
+    FILL_ENTRY,
+    FILL_HEADER,
+    FILL_LOCKED,
+    FILL_OVER,
+    FONT_OVER,
+    GB2312_CHARSET,
+    HEADER_FONT,
+    TITLE_FONT,
+    XlsxRefused,
+    line_count,
+    print_setup,
+    row_height,
+    workbook_options,
+)
+from .xlsx_common import check as check_call
 
 # ---------------------------------------------------------------------------
 # The contract the reader and checker rely on (rows are 1-based, as Excel shows them).
@@ -37,7 +51,7 @@ from ..owners import Registry, split_suffix
 FILL_SHEET = "填报表"
 GUIDE_SHEET = "填报说明"
 TITLE_ROW = 1
-INFO_ROW = 2  # 填报单位 / 字数要求 / 报送截止
+INFO_ROW = 2  # the sign-off line: 填报单位（盖章）, 经办人, 联系电话, 填报日期
 NOTE_ROW = 3  # how to fill in, and the counting rule
 HEADER_ROW = 4
 FIRST_DATA_ROW = 5
@@ -74,46 +88,17 @@ def entry_cells(catalogue: Catalogue, task_count: int) -> str:
     return xl_range(FIRST_DATA_ROW - 1, col, FIRST_DATA_ROW - 2 + task_count, col)
 
 
-class TemplateError(CannotWrite):
-    """xlsxwriter rejected something we asked of it: a bug in this module, not bad input."""
+# The name this module has always had for a refused call (a CannotWrite).
+TemplateError = XlsxRefused
 
 
 # ---------------------------------------------------------------------------
-# Text measurement for row heights.  Neither Excel nor LibreOffice grows a row for
-# wrapped text reliably, so heights are computed: a CJK character is two width units
-# (one body-font digit is one), everything else one.
+# Sizes.  Row heights come from xlsx_common's width model of wrapped Chinese text.
 # ---------------------------------------------------------------------------
 
 BODY_PT = 11
 HEADER_PT = 12
 TITLE_PT = 18
-LINE_FACTOR = 1.45  # line height / font size of the CJK fonts at hand
-CELL_PADDING = 1.5  # width units lost to the cell's inner margins
-
-
-@lru_cache(maxsize=4096)
-def _char_width(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1
-
-
-@lru_cache(maxsize=8192)
-def wrapped_lines(text: str, width: float) -> int:
-    """How many lines ``text`` takes in a wrapped cell ``width`` units wide."""
-    usable = max(width - CELL_PADDING, 2)
-    lines, used = 1, 0
-    for ch in text:
-        if ch == "\n":
-            lines, used = lines + 1, 0
-            continue
-        w = _char_width(ch)
-        if used + w > usable:
-            lines, used = lines + 1, 0
-        used += w
-    return lines
-
-
-def _height(lines: int, size: float) -> float:
-    return round(lines * size * LINE_FACTOR + 6, 1)
 
 
 # ---------------------------------------------------------------------------
@@ -141,6 +126,16 @@ def owners_label(registry: Registry, task: Task, unit: str) -> str:
             lead = position == 0 and name == task.lead and len(tokens) > 1
             parts.append(name + (LEAD_MARK if lead else ""))
     return "、".join(parts) + split_suffix(task.owners_text)[1]
+
+
+def sign_off(unit: str) -> str:
+    """The line a stamped copy (盖章版) is signed on, under the title as on official forms.
+
+    Printed on the first page and locked: the unit writes and stamps it by hand on
+    the printout; the file's 填报单位 is already there.
+    """
+    gap = "　" * 5
+    return f"填报单位（盖章）：{unit}{gap}经办人：{gap}联系电话：{gap}填报日期：　　　　年　　月　　日"
 
 
 def guide_rows(catalogue: Catalogue, unit: str, task_count: int) -> list[tuple[str, str]]:
@@ -175,24 +170,21 @@ def guide_rows(catalogue: Catalogue, unit: str, task_count: int) -> list[tuple[s
 # Formats: every one names its font, so nothing falls back to Calibri.
 # ---------------------------------------------------------------------------
 
-BODY_FONT = "仿宋_GB2312"
-HEADER_FONT = "黑体"
-TITLE_FONT = "方正小标宋简体"
-GB2312_CHARSET = 134  # tells Excel which script the font name is for
-ENTRY_FILL = "#FFF9DB"  # pale yellow: "type here"
-LOCKED_FILL = "#F2F2F2"
-OVER_FONT = "#C00000"
-OVER_FILL = "#FFD7D7"
+ENTRY_FILL = FILL_ENTRY  # yellow: "type here", as the master's 定稿
+LOCKED_FILL = FILL_LOCKED
+OVER_FONT = FONT_OVER  # red, as in the master
+OVER_FILL = FILL_OVER
 
 
 def _formats(book: xlsxwriter.Workbook) -> dict[str, xlsxwriter.format.Format]:
-    base = {"font_name": BODY_FONT, "font_size": BODY_PT, "font_charset": GB2312_CHARSET, "text_wrap": True}
+    # font_scheme none: a font tied to the theme is shown as the theme's font.
+    base = {"font_name": BODY_FONT, "font_size": BODY_PT, "font_charset": GB2312_CHARSET, "font_scheme": "none", "text_wrap": True}
     grid = {**base, "border": 1, "valign": "vcenter"}
     spec = {
         "title": {**base, "font_name": TITLE_FONT, "font_size": TITLE_PT, "align": "center", "valign": "vcenter"},
         "info": {**base, "valign": "vcenter"},
         "note": {**base, "font_size": 10, "valign": "top"},
-        "header": {**grid, "font_name": HEADER_FONT, "font_size": HEADER_PT, "align": "center", "bg_color": "#D9E1F2"},
+        "header": {**grid, "font_name": HEADER_FONT, "font_size": HEADER_PT, "align": "center", "bg_color": FILL_HEADER},
         "center": {**grid, "align": "center", "bg_color": LOCKED_FILL},
         "text": {**grid, "align": "left", "bg_color": LOCKED_FILL},
         "entry": {**grid, "valign": "top", "locked": False, "bg_color": ENTRY_FILL, "num_format": "@"},
@@ -209,14 +201,7 @@ def _formats(book: xlsxwriter.Workbook) -> dict[str, xlsxwriter.format.Format]:
 # The workbook.
 # ---------------------------------------------------------------------------
 
-WORKBOOK_OPTIONS = {
-    "in_memory": True,
-    # Catalogue text is data: never turn "=…" into a formula or "http…" into a link.
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-    "default_format_properties": {"font_name": BODY_FONT, "font_size": BODY_PT},
-}
+WORKBOOK_OPTIONS = workbook_options(in_memory=True)
 PROTECTION = {
     "format_cells": False,
     "format_columns": True,  # resizing columns and rows is allowed: long texts need it
@@ -254,21 +239,6 @@ def write_template(
             raise TemplateError(f"xlsxwriter: {exc}") from exc
 
 
-def _paper(ws) -> None:
-    """A4 landscape, one page wide, numbered pages: how both visible sheets print."""
-    ws.set_paper(9)  # A4
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_footer("&C第 &P 页 共 &N 页")
-
-
-def check_call(result: int | None, what: str) -> None:
-    """xlsxwriter reports a refused call by a negative return code, not an exception
-    (a too-long validation message just drops the validation): make it loud."""
-    if isinstance(result, int) and result < 0:
-        raise TemplateError(f"xlsxwriter refused {what} (return code {result})")
-
-
 class _Writer:
     def __init__(self, book: xlsxwriter.Workbook, catalogue: Catalogue, assignment: Assignment, identity: Identity):
         self.book = book
@@ -280,7 +250,7 @@ class _Writer:
         self.registry = catalogue.registry
         self.cols = columns(catalogue)
         self.col = {c.key: i for i, c in enumerate(self.cols)}
-        self._full_entry_lines = wrapped_lines("字" * catalogue.limit, self.cols[self.col["entry"]].width)
+        self._full_entry_lines = line_count("字" * catalogue.limit, self.cols[self.col["entry"]].width)
 
     def write(self, created: datetime | None) -> None:
         fill = self.book.add_worksheet(FILL_SHEET)
@@ -299,8 +269,8 @@ class _Writer:
         self._heading(ws, last_col)
         for i, col in enumerate(self.cols):
             check_call(ws.write_string(HEADER_ROW - 1, i, col.header, self.fmt["header"]), "header")
-        header_lines = max(wrapped_lines(c.header, c.width / HEADER_PT * BODY_PT) for c in self.cols)
-        check_call(ws.set_row(HEADER_ROW - 1, _height(header_lines, HEADER_PT)), "header height")
+        header_lines = max(line_count(c.header, c.width, HEADER_PT) for c in self.cols)
+        check_call(ws.set_row(HEADER_ROW - 1, row_height(header_lines, HEADER_PT)), "header height")
         for i, task in enumerate(self.assignment.tasks):
             self._task_row(ws, FIRST_DATA_ROW - 1 + i, task)
         self._entry_rules(ws)
@@ -308,24 +278,21 @@ class _Writer:
         ws.protect("", PROTECTION)
 
     def _heading(self, ws, last_col: int) -> None:
-        notice = self.catalogue.notice
         title = f"{self.catalogue.title}（{self.unit}）"
         check_call(ws.merge_range(TITLE_ROW - 1, 0, TITLE_ROW - 1, last_col, title, self.fmt["title"]), "title")
         total_width = sum(c.width for c in self.cols)
-        check_call(ws.set_row(TITLE_ROW - 1, _height(wrapped_lines(title, total_width * BODY_PT / TITLE_PT), TITLE_PT)), "title")
-        info = [f"填报单位：{self.unit}", f"任务数：{len(self.assignment.tasks)} 项", f"字数要求：每项{self.catalogue.entry_label}不超过 {self.catalogue.limit} 字"]
-        if notice.deadline:
-            info.append(f"报送截止：{notice.deadline}")
-        info_text = "　　".join(info)
+        check_call(ws.set_row(TITLE_ROW - 1, row_height(line_count(title, total_width, TITLE_PT), TITLE_PT)), "title")
+        info_text = sign_off(self.unit)
         check_call(ws.merge_range(INFO_ROW - 1, 0, INFO_ROW - 1, last_col, info_text, self.fmt["info"]), "info")
-        check_call(ws.set_row(INFO_ROW - 1, _height(wrapped_lines(info_text, total_width), BODY_PT)), "info")
+        check_call(ws.set_row(INFO_ROW - 1, row_height(line_count(info_text, total_width))), "info")
         note = self._note()
         check_call(ws.merge_range(NOTE_ROW - 1, 0, NOTE_ROW - 1, last_col, note, self.fmt["note"]), "note")
-        check_call(ws.set_row(NOTE_ROW - 1, _height(wrapped_lines(note, total_width * BODY_PT / 10), 10)), "note")
+        check_call(ws.set_row(NOTE_ROW - 1, row_height(line_count(note, total_width, 10), 10)), "note")
 
     def _note(self) -> str:
-        label, limit = self.catalogue.entry_label, self.catalogue.limit
+        label, limit, deadline = self.catalogue.entry_label, self.catalogue.limit, self.catalogue.notice.deadline
         return (
+            f"本单位任务 {len(self.assignment.tasks)} 项" + (f"，报送截止：{deadline}" if deadline else "") + "。"
             f"填写说明：只在黄色的“{label}”栏填写，每项不超过 {limit} 字；计字规则：{wordcount.RULE}。"
             f"“{HEADER_COUNT}”栏自动计数，超过 {limit} 字时该行变红，请删减。"
             f"请勿改动任务内容，勿增删行、列或工作表。详见“{GUIDE_SHEET}”工作表。"
@@ -351,13 +318,12 @@ class _Writer:
         entry = xl_rowcol_to_cell(row, col["entry"])
         check_call(ws.write_formula(row, col["count"], "=" + wordcount.excel_formula(entry), fmt["count"], 0), "字数")
         lines = max(
-            wrapped_lines(task.section, self.cols[col["section"]].width),
-            wrapped_lines(task.text, self.cols[col["task"]].width),
-            wrapped_lines(owners, self.cols[col["owners"]].width),
-            # room for a full-length entry (LINE_FACTOR already leaves some slack)
-            self._full_entry_lines,
+            line_count(task.section, self.cols[col["section"]].width),
+            line_count(task.text, self.cols[col["task"]].width),
+            line_count(owners, self.cols[col["owners"]].width),
+            self._full_entry_lines + 1,  # room for a full-length entry, and a line to spare
         )
-        check_call(ws.set_row(row, _height(lines, BODY_PT)), "row height")
+        check_call(ws.set_row(row, row_height(lines)), "row height")
 
     def _entry_rules(self, ws) -> None:
         n = len(self.assignment.tasks)
@@ -385,10 +351,8 @@ class _Writer:
         check_call(ws.conditional_format(first, min(col, count), last, max(col, count), rule), "conditional_format")
 
     def _print_setup(self, ws, last_col: int) -> None:
-        _paper(ws)
-        ws.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.6)
+        print_setup(ws, HEADER_ROW - 1, margins=(0.4, 0.4, 0.55, 0.6))
         ws.center_horizontally()
-        ws.repeat_rows(HEADER_ROW - 1)
         last_row = max(HEADER_ROW, FIRST_DATA_ROW - 1 + len(self.assignment.tasks))
         ws.print_area(0, 0, last_row - 1, last_col)
         ws.freeze_panes(HEADER_ROW, 0)
@@ -400,13 +364,13 @@ class _Writer:
         ws.set_column(1, 1, widths[1])
         title = f"{self.catalogue.attachment}填报说明"
         check_call(ws.merge_range(0, 0, 0, 1, title, self.fmt["title"]), "guide title")
-        check_call(ws.set_row(0, _height(1, TITLE_PT)), "guide title")
+        check_call(ws.set_row(0, row_height(1, TITLE_PT)), "guide title")
         rows = guide_rows(self.catalogue, self.unit, len(self.assignment.tasks))
         for row, (key, value) in enumerate(rows, start=1):
             check_call(ws.write_string(row, 0, key, self.fmt["guide_key"]), "guide key")
             check_call(ws.write_string(row, 1, value, self.fmt["guide_value"]), "guide value")
-            check_call(ws.set_row(row, _height(wrapped_lines(value, widths[1]), BODY_PT)), "guide height")
-        _paper(ws)
+            check_call(ws.set_row(row, row_height(line_count(value, widths[1]))), "guide height")
+        print_setup(ws, None)
         ws.protect("", PROTECTION)
 
     # -- identity and document properties -----------------------------------

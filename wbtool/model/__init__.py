@@ -7,7 +7,7 @@ Nothing in this package imports anything else of wbtool.
 """
 
 from .batch import Assignment, GeneratedFile, GenerateResult, Manifest, ManifestFile
-from .catalogue import MEMBER, OTHER, SCHOOL, UNIT_KINDS, Catalogue, Group, Notice, Progress, Section, Task, Unit
+from .catalogue import MEMBER, OTHER, SCHOOL, UNIT_KINDS, Catalogue, Group, Notice, Progress, ReportHead, Section, Task, Unit
 from .check import CheckResult, Entry, FileReport
 from .findings import Finding, Severity, has_errors
 from .master import Master, MasterEdits, MasterRow, MergeResult, Submission, TaskRow, UnitStatus
@@ -16,7 +16,7 @@ from .returns import ORIGIN_SEPARATOR, Form, FormRow, Identity, ReadResult, Retu
 
 __all__ = [
     "Assignment", "GeneratedFile", "GenerateResult", "Manifest", "ManifestFile",
-    "MEMBER", "OTHER", "SCHOOL", "UNIT_KINDS", "Catalogue", "Group", "Notice", "Progress", "Section", "Task", "Unit",
+    "MEMBER", "OTHER", "SCHOOL", "UNIT_KINDS", "Catalogue", "Group", "Notice", "Progress", "ReportHead", "Section", "Task", "Unit",
     "CheckResult", "Entry", "FileReport",
     "Finding", "Severity", "has_errors",
     "Master", "MasterEdits", "MasterRow", "MergeResult", "Submission", "TaskRow", "UnitStatus",

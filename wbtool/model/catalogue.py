@@ -79,6 +79,20 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class ReportHead:
+    """Who the report (报告) goes to and who signs it, from the catalogue's ``report:`` block.
+
+    Lines are given as the bureau breaks them: a title or a signature broken by
+    meaning, never by width.  Empty values fall back to the notice (see ``report``).
+    """
+
+    recipient: str = ""  # 主送机关
+    issuer: tuple[str, ...] = ()  # 发文机关署名, one entry per printed line
+    date: str = ""  # 成文日期, ISO (2023-01-20); today when neither this nor --date is given
+    title: tuple[str, ...] = ()  # the report's title, one entry per printed line
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """The official task list (附件2) as data, with its unit registry."""
 
@@ -90,6 +104,7 @@ class Catalogue:
     units: tuple[Unit, ...]
     groups: tuple[Group, ...] = ()
     notice: Notice = field(default_factory=Notice)
+    report: ReportHead = field(default_factory=ReportHead)
     entry_label: str = "完成情况"
     source: str = ""  # where it was loaded from, for messages
     # An ``owners.Registry``: the units and groups looked up by any of their names.

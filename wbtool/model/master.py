@@ -29,7 +29,7 @@ class TaskRow:
     owners: tuple[str, ...]  # lead first, then the table's order
     entries: tuple[Entry, ...]  # current entries, in owners' order
     merged: str  # 完成情况: the entries joined (with 【单位】 labels on shared tasks)
-    final: str  # 定稿 prefill: the single entry within the limit, else empty
+    final: str  # 定稿 prefill: the merged text (labels kept) when within the limit, else empty
     missing: tuple[str, ...]  # owners without a current entry
     limit: int
     words: int  # 字数 of ``merged``

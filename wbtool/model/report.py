@@ -42,10 +42,18 @@ class TableRow:
 @dataclass(frozen=True)
 class Report:
     title: str
-    blocks: tuple[Block, ...]
-    attachment: str  # 附件2
+    blocks: tuple[Block, ...]  # the body, 「特此报告。」 included
+    attachment: str  # the attachment's label: 附件 (the report's only attachment)
     table_title: str
     rows: tuple[TableRow, ...]
     entry_label: str = "完成情况"
     has_deadlines: bool = False
     dated: date = field(default_factory=date.today)
+    title_lines: tuple[str, ...] = ()  # the title broken by meaning
+    recipient: str = ""  # 主送机关
+    issuer: tuple[str, ...] = ()  # 发文机关署名, line by line
+
+    @property
+    def attachment_note(self) -> str:
+        """附件说明: the label the attachment itself carries, then its name."""
+        return f"{self.attachment}：{self.table_title}"
