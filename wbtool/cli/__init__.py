@@ -47,18 +47,22 @@ def main() -> None:
     常用流程：
       wbtool units                 查看每个单位负责哪些任务
       wbtool generate --out 填报表   为每个单位生成一份填报表（xlsx）
+      wbtool send 填报表/ --out 发件箱/     把填报表逐一发给各单位（先写草稿）
+      wbtool fetch --imap … --out 回收材料/   从邮箱取回各单位的回复
       wbtool check 回收材料/         核查各单位交回的文件
+      wbtool remind 回收材料/ --out 催报/    给未报送、需修改的单位写邮件
       wbtool merge 回收材料/ --out 汇总   生成汇总表和 Word 报告
       wbtool demo                  用内置样例走一遍全流程
 
-    退出码：0 = 完成且无错误；1 = 完成但有需要处理的错误；2 = 无法运行（参数或任务清单有误）。
+    退出码：0 = 完成且无错误；1 = 完成但有需要处理的错误；2 = 无法运行（参数、任务清单有误，
+    或邮件服务器拒绝、超时）；130 = 被中断（Ctrl+C）。
     """
 
 
 def _register() -> None:
     from importlib import import_module
 
-    for name in ("catalog", "generate", "check", "merge", "demo"):
+    for name in ("catalog", "generate", "mail", "check", "merge", "demo"):
         try:
             module = import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as exc:
