@@ -13,10 +13,12 @@ import imaplib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
+from pathlib import Path
 
 HOST = "127.0.0.1"
 USER = "wxzqs@126.com"
@@ -29,11 +31,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_for(port: int, process: subprocess.Popen | None = None, seconds: float = 20.0) -> None:
+def _wait_for(port: int, process: subprocess.Popen, seconds: float = 20.0, log_path: Path | None = None) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"server ended: {process.stdout.read().decode(errors='replace')}")
+        if process.poll() is not None:
+            raise RuntimeError(f"server ended: {log_path.read_text(errors='replace') if log_path else ''}")
         try:
             socket.create_connection((HOST, port), timeout=0.2).close()
             return
@@ -46,6 +48,21 @@ def _wait_for(port: int, process: subprocess.Popen | None = None, seconds: float
 class ImapServer:
     port: int
     process: subprocess.Popen
+    log_path: Path | None = None  # pymap --debug: every command a client sent
+
+    def sessions(self) -> list[list[str]]:
+        """Per connection, the command lines the client sent, tags dropped ("UID FETCH 1:* …").
+
+        Read from pymap's debug log, whose lines are "… <connection> -->| TAG COMMAND …".
+        """
+        by_connection: dict[str, list[str]] = {}
+        for line in self.log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+            head, sep, sent = line.partition(" -->| ")
+            if not sep:
+                continue
+            words = sent.split(" ", 1)
+            by_connection.setdefault(head.rsplit(":", 1)[-1], []).append(words[1] if len(words) == 2 else words[0])
+        return list(by_connection.values())
 
     @property
     def url(self) -> str:
@@ -87,21 +104,23 @@ def imap_server():
     port = free_port()
     command = [
         sys.executable, "-c", "from pymap.main import main; main()",
-        "--no-service", "admin", "--host", HOST, "--port", str(port), "--no-tls",
+        "--debug", "--no-service", "admin", "--host", HOST, "--port", str(port), "--no-tls",
         "dict", "--demo-user", USER, "--demo-password", PASSWORD,
     ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    try:
-        _wait_for(port, process)
-        yield ImapServer(port, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
+    with tempfile.TemporaryDirectory() as folder:
+        log_path = Path(folder) / "pymap.log"
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            try:
+                _wait_for(port, process, log_path=log_path)
+                yield ImapServer(port, process, log_path)
+            finally:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
 
 @dataclass

@@ -366,6 +366,13 @@ def test_fetch_saves_messages_with_attachments_and_check_identifies_every_sender
         assert any(p.name.startswith("20230110-0930-kjj@wuxi.gov.cn-回复：样板建设总结") for p in saved), [p.name for p in saved]
         assert server.flags() == before  # nothing marked \Seen: BODY.PEEK, EXAMINE
         assert server.count() == 4  # nothing moved or deleted
+        (ours,) = [session for session in server.sessions() if any(line.startswith("ID ") for line in session)]
+        verbs = [line.split(" ", 1)[0].upper() for line in ours]
+        assert verbs[verbs.index("LOGIN") + 1] == "ID"  # RFC 2971, right after LOGIN
+        assert "EXAMINE" in verbs and not {"SELECT", "STORE", "EXPUNGE", "MOVE", "COPY", "DELETE"} & set(verbs)
+        assert not [line for line in ours if "SEARCH" in line.upper()]  # QQ mail has no SEARCH
+        bodies = [line for line in ours if "BODY" in line.upper()]
+        assert len(bodies) == 4 and all("BODY.PEEK[]" in line for line in bodies)
 
         again = run(*fetch_args(server, out))
         assert again.exit_code == 0 and len(list(out.glob("*.eml"))) == 3
@@ -441,14 +448,26 @@ def test_fetch_from_a_missing_folder_exits_2(tmp_path):
     assert "没有文件夹" in result.output
 
 
-def test_fetch_from_a_server_that_hangs_or_refuses_exits_2(tmp_path):
+@pytest.mark.parametrize("scheme", ["imap", "imaps"])
+def test_fetch_from_a_server_that_hangs_or_refuses_exits_2(tmp_path, scheme):
     with silent_server() as port:
         started = time.monotonic()
-        result = run("fetch", "--imap", f"imaps://127.0.0.1:{port}", "--user", USER, "--out", str(tmp_path / "r"), "--timeout", "0.5")
+        result = run("fetch", "--imap", f"{scheme}://127.0.0.1:{port}", "--user", USER, "--out", str(tmp_path / "r"), "--timeout", "0.5")
         assert time.monotonic() - started < 10
     assert result.exit_code == 2 and "没有响应" in result.output
     result = run("fetch", "--imap", f"imap://127.0.0.1:{closed_port()}", "--user", USER, "--out", str(tmp_path / "r"), "--timeout", "2")
     assert result.exit_code == 2 and "拒绝连接" in result.output
+
+
+def test_ctrl_c_during_fetch_exits_130(tmp_path, monkeypatch):
+    import wbtool.cli.mail as commands
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(commands, "fetch_returns", interrupted)
+    result = run("fetch", "--imap", "imap://127.0.0.1:1", "--user", USER, "--out", str(tmp_path / "r"))
+    assert result.exit_code == 130 and "已中断" in result.output
 
 
 def test_fetch_says_plain_imap_is_unencrypted(tmp_path):

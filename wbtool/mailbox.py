@@ -321,14 +321,14 @@ def _imap_connect(account: Account) -> imaplib.IMAP4:
             raise _refused_login(account, _text(exc).strip("b'\"")) from None
         except UnicodeEncodeError:
             raise _non_ascii(account) from None
-        if "ID" in imap.capabilities:
-            # RFC 2971: 126.com / 163.com answer SELECT with "Unsafe Login" without it.
-            try:
-                imap.xatom("ID", f'("name" "wbtool" "version" "{__version__}")')
-            except imaplib.IMAP4.abort:
-                raise
-            except imaplib.IMAP4.error:
-                pass  # a server that lists ID and then refuses it still lets us read
+        # RFC 2971 ID, whatever the capabilities say: 126.com / 163.com answer SELECT
+        # with "Unsafe Login" without it.
+        try:
+            imap.xatom("ID", f'("name" "wbtool" "version" "{__version__}")')
+        except imaplib.IMAP4.abort:
+            raise
+        except imaplib.IMAP4.error:
+            pass  # a server without ID (BAD) still lets us read
     except BaseException:
         imap.shutdown()
         raise
