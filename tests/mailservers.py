@@ -9,6 +9,7 @@ never answers; ``closed_port`` is a port nobody listens on.
 
 from __future__ import annotations
 
+import asyncio
 import imaplib
 import socket
 import subprocess
@@ -139,6 +140,7 @@ class SmtpServer:
     port: int
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)  # recipients answered 550
+    stall: set[str] = field(default_factory=set)  # recipients whose DATA gets no answer for 3 s, then 451
 
     @property
     def url(self) -> str:
@@ -160,6 +162,9 @@ def smtp_server(password: str = PASSWORD):
             return "250 OK"
 
         async def handle_DATA(self, smtp, session, envelope):  # noqa: N802
+            if server.stall & {address.lower() for address in envelope.rcpt_tos}:
+                await asyncio.sleep(3)
+                return "451 4.3.0 try again later"
             server.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content))
             return "250 OK"
 

@@ -234,6 +234,23 @@ def test_one_refused_recipient_does_not_stop_the_others(tmp_path, templates, boo
         assert [r.recipients for r in server.received] == [[ADDRESSES[FINANCE]], [ADDRESSES[SCIENCE]]]
 
 
+def test_a_message_the_server_stalls_on_fails_alone_and_is_sent_on_the_next_run(tmp_path, templates, book):
+    out = tmp_path / "发件箱"
+    with smtp_server() as server:
+        server.stall.add(ADDRESSES[SCIENCE])
+        started = time.monotonic()
+        result = run(*send_args(templates, out, book, server)[:-2], "--timeout", "1")
+        assert time.monotonic() - started < 10
+        assert result.exit_code == 1, result.output
+        assert [r.recipients for r in server.received] == [[ADDRESSES[FINANCE]]]
+        assert "没有响应" in result.output
+
+        server.stall.clear()
+        result = run(*send_args(templates, out, book, server))
+        assert result.exit_code == 0, result.output
+        assert [r.recipients for r in server.received] == [[ADDRESSES[FINANCE]], [ADDRESSES[SCIENCE]]]
+
+
 def test_wrong_password_is_said_in_chinese_and_exits_2(tmp_path, templates, book):
     with smtp_server() as server:
         result = run(*send_args(templates, tmp_path / "out", book, server), env={"WBTOOL_MAIL_PASSWORD": "wrong-one"})

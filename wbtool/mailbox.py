@@ -203,8 +203,9 @@ def send_all(
     A message is skipped when the log has its key with the same recipients.  The
     log is written after each message sent.  Connection trouble before the first
     message raises ``MailboxError``; a refused recipient or message is recorded
-    in ``failed`` and the rest go on (the connection is opened again if the
-    server dropped it).
+    in ``failed`` and the rest go on.  When the connection fails or times out
+    during a message, it is opened again; a second failure in a row ends the
+    batch with ``MailboxError`` (the log keeps what was sent).
     """
     folder = Path(log_folder)
     log = read_sent_log(folder)
@@ -224,6 +225,7 @@ def send_all(
         return report
     with _talking(account, "连接发信服务器"):
         smtp = _smtp_connect(account)
+    stuck = 0
     try:
         for index, (key, message, recipients) in enumerate(todo):
             if index and interval > 0:
@@ -238,9 +240,18 @@ def send_all(
                     except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
                         refused = f"服务器拒收（{exc.smtp_code} {_decode(exc.smtp_error)}）"
             except MailboxError as exc:
-                if index == 0:
-                    raise  # nothing could be sent at all: the server is not usable
+                # The connection is gone or stuck: a new one for the rest.  Twice in a
+                # row means the server is not usable: stop rather than wait out the
+                # timeout once per message.
+                stuck += 1
+                if stuck > 1:
+                    raise
                 refused = str(exc)
+                smtp.close()
+                with _talking(account, "重新连接发信服务器"):
+                    smtp = _smtp_connect(account)
+            else:
+                stuck = 0
             if refused is not None:
                 report.failed.append((key, refused))
             else:
@@ -349,7 +360,15 @@ def load_fetch_state(folder: str | Path) -> dict:
 
 
 def _save_state(folder: Path, state: dict) -> None:
-    write_text(folder / FETCH_STATE, json.dumps(state, ensure_ascii=False, indent=2) + "\n")
+    _saved(folder / FETCH_STATE, (json.dumps(state, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+
+def _saved(path: Path, data: bytes) -> None:
+    """Write a file of the returns folder; a failure there is not the server's fault."""
+    try:
+        write_bytes(path, data)
+    except OSError as exc:
+        raise MailboxError(f"无法写入回收文件夹中的“{path.name}”（{exc.strerror or exc}）。请检查文件夹是否可写、磁盘是否已满。") from None
 
 
 def fetch_returns(
@@ -504,7 +523,7 @@ def _take(raw: bytes, out: Path, state: dict, known_ids: set, known_hashes: set,
         report.without_attachments += 1
         return
     target = _unique(out, eml_name(mail.sent_at, mail.sender, _header(message, "Subject")))
-    write_bytes(target, raw)
+    _saved(target, raw)
     state["messages"][digest] = {"message_id": message_id, "file": target.name}
     known_hashes.add(digest)
     if message_id:

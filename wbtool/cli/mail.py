@@ -139,7 +139,9 @@ def _deliver(plan: outbox.Plan, out_dir: Path, smtp_url, user, really_send, inte
                 try:
                     report = send_all(pairs, account, out_dir, interval=interval, progress=progress)
                 except MailboxError as exc:
-                    _fail(str(exc))
+                    _fail(f"{exc} 已发出的邮件记在“发送记录.json”里，重新运行同一命令只发送未发出的。")
+                except OSError as exc:
+                    _fail(f"发送记录无法写入“{out_dir}”（{exc.strerror or exc}）；已发出的邮件请核对后再重新运行。")
         for key in report.sent:
             status[key] = "已发送"
         for key in report.already:
