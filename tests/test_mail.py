@@ -412,6 +412,21 @@ def test_fetch_saves_messages_with_attachments_and_check_identifies_every_sender
     assert senders == {unit: ADDRESSES[unit] for unit in (SCIENCE, FINANCE, COMMERCE)}
 
 
+def test_a_return_that_only_its_sender_names_is_identified_through_the_address_book(tmp_path, filled, wuxi):
+    """附件2.xlsx, identity stripped, from the unit's address: only --contacts can tell who sent it."""
+    anonymous = returns.strip_identity(filled[COMMERCE], tmp_path / "附件2.xlsx")
+    out = tmp_path / "回收材料"
+    with imap_server() as server:
+        server.deliver(plain_mail(ADDRESSES[COMMERCE].upper(), "Re: 报送材料", [("附件2.xlsx", anonymous.read_bytes())]))
+        assert run(*fetch_args(server, out)).exit_code == 0
+    without = json.loads(run("check", str(out), "--format", "json").stdout)
+    assert "unit-unknown" in {f["code"] for f in without}
+    book = contacts_xlsx(tmp_path / "通讯录.xlsx", [("商务局", "孙八", f"other@wuxi.gov.cn，{ADDRESSES[COMMERCE]}", "")])
+    found = json.loads(run("check", str(out), "--format", "json", "--contacts", str(book)).stdout)
+    assert not {"unit-unknown", "unit-conflict"} & {f["code"] for f in found}, found
+    assert COMMERCE not in {f["unit"] for f in found if f["code"] == "unit-missing"}
+
+
 def test_fetch_since_skips_older_messages(tmp_path):
     out = tmp_path / "回收"
     with imap_server() as server:

@@ -18,9 +18,9 @@ from rich.table import Table
 from .. import outbox
 from ..check import check_returns, markup_returns_by_unit, markup_target_problem
 from ..findings import finding, has_errors
-from ..io.contacts import ContactBook, ContactsError, read_contacts
+from ..io.contacts import with_addresses
 from ..mailbox import DEFAULT_TIMEOUT, Account, MailboxError, fetch_returns, parse_server, send_all
-from ..model import Catalogue, Finding
+from ..model import Finding
 from ..pool import warm_up
 from ._common import (
     EXIT_BLOCKING,
@@ -30,9 +30,11 @@ from ._common import (
     assignments_from_options,
     catalog_option,
     console,
+    contacts_option,
     err_console,
     load_catalogue,
     progress_bar,
+    read_book,
     render_findings,
     return_options,
 )
@@ -85,15 +87,6 @@ def _account(url: str | None, user: str | None, schemes, option: str, timeout: f
     return Account(server=server, user=user, password=_password(), timeout=timeout)
 
 
-def contacts_option(func):
-    return click.option(
-        "--contacts",
-        type=click.Path(exists=True, dir_okay=False),
-        metavar="通讯录",
-        help="通讯录（xlsx / xls / csv），列：单位、联系人、邮箱、电话；单位可写简称。未列出的单位用任务清单里的邮箱。",
-    )(func)
-
-
 def smtp_options(func):
     options = (
         click.option("--smtp", "smtp_url", metavar="地址", help="发信服务器，如 smtps://smtp.126.com:465 或 smtp://主机:25（服务器支持时用 STARTTLS）。"),
@@ -110,15 +103,6 @@ def smtp_options(func):
 timeout_option = click.option(
     "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True, metavar="秒", help="每次网络操作的超时时间。"
 )
-
-
-def _book(path: str | None, catalogue: Catalogue) -> ContactBook | None:
-    if not path:
-        return None
-    try:
-        return read_contacts(path, catalogue)
-    except ContactsError as exc:
-        _fail(str(exc))
 
 
 def _deliver(plan: outbox.Plan, out_dir: Path, smtp_url, user, really_send, interval, timeout) -> int:
@@ -210,7 +194,7 @@ def send(templates_dir, catalog, out_dir, contacts, smtp_url, user, really_send,
           --smtp smtps://smtp.126.com:465 --user wxzqs@126.com --send
     """
     catalogue, _ = load_catalogue(catalog)
-    book = _book(contacts, catalogue)
+    book = read_book(contacts, catalogue)
     try:
         plan = outbox.notices(catalogue, templates_dir, book)
     except outbox.PlanError as exc:
@@ -272,10 +256,9 @@ def fetch(imap_url, user, out_dir, since, folder, timeout) -> None:
 @catalog_option
 @return_options
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="文件夹", help="草稿（.eml）、发送记录和“退回修改”工作簿写入的文件夹；不能在回收文件夹里。")
-@contacts_option
 @click.option("--markup", is_flag=True, help="同时给有错误的单位写“退回修改”邮件，附上标出问题的工作簿。")
 @smtp_options
-def remind(paths, catalog, password, assign, assignments_file, out_dir, contacts, markup, smtp_url, user, really_send, interval, timeout) -> None:
+def remind(paths, catalog, password, assign, assignments_file, contacts, out_dir, markup, smtp_url, user, really_send, interval, timeout) -> None:
     """给有任务但还没有报送的单位写催报邮件；加 --markup 再给有错误的单位写“退回修改”邮件。
 
     先按 wbtool check 的规则核查回收材料，再为每个未报送单位写一封催报邮件（草稿），
@@ -290,11 +273,12 @@ def remind(paths, catalog, password, assign, assignments_file, out_dir, contacts
     """
     warm_up()
     catalogue, _ = load_catalogue(catalog)
+    book = read_book(contacts, catalogue)
+    catalogue = with_addresses(catalogue, book)  # emails from the book's addresses count as the unit's
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     problem = markup_target_problem(out_dir, paths)
     if problem:
         _fail(problem.replace("“退回修改”文件夹", "输出文件夹"))
-    book = _book(contacts, catalogue)
     with _interruptible("没有发出任何邮件。"):
         with progress_bar("核查回收文件") as progress:
             result = check_returns(list(paths), catalogue, password=password, assignments=assignments, progress=progress)

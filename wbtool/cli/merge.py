@@ -25,6 +25,7 @@ from ._common import (
     progress_bar,
     render_findings,
     return_options,
+    with_book,
 )
 
 
@@ -33,7 +34,7 @@ from ._common import (
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False), metavar="文件夹", help="输出文件夹（不能是回收材料所在的文件夹）：汇总表、Word 报告、问题清单写在这里。")
 @catalog_option
 @return_options
-def merge(paths, out_dir, catalog, password, assign, assignments_file) -> None:
+def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts) -> None:
     """汇总：核查各单位交回的文件，生成汇总表（xlsx）、Word 报告和问题清单。
 
     路径可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
@@ -42,6 +43,7 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file) -> None:
     """
     warm_up()  # the readers' server boots while the catalogue is loaded
     catalogue, _ = load_catalogue(catalog)
+    catalogue = with_book(catalogue, contacts)
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     try:
         with progress_bar("核查并汇总") as progress:

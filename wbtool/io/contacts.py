@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..findings import finding
@@ -69,6 +69,24 @@ def contact_for(catalogue: Catalogue, unit: str, book: ContactBook | None) -> Co
         phone=listed.phone if listed else None,
         others=listed.others if listed else (),
     )
+
+
+def with_addresses(catalogue: Catalogue, book: ContactBook | None) -> Catalogue:
+    """The catalogue whose units carry the book's addresses and contacts (the book wins).
+
+    ``check`` recognises a unit by the sender of an email through these addresses.
+    """
+    if book is None or not book.contacts:
+        return catalogue
+    units = []
+    for unit in catalogue.units:
+        listed = book.get(unit.name)
+        if listed is None:
+            units.append(unit)
+            continue
+        email = "；".join((listed.email, *listed.others)) if listed.email else unit.email
+        units.append(replace(unit, email=email, contact=listed.person or unit.contact))
+    return replace(catalogue, units=tuple(units))
 
 
 def read_contacts(path: str | Path, catalogue: Catalogue) -> ContactBook:
