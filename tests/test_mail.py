@@ -133,6 +133,8 @@ def test_drafts_open_in_a_mail_parser_with_the_unit_s_template(tmp_path, templat
         raw = (out / f"通知-{unit}.eml").read_bytes()
         assert b"filename*0*=utf-8''" in raw or b"filename*=utf-8''" in raw  # RFC 2231
         assert b'name="=?utf-8?B?' in raw  # RFC 2047, for older clients
+        # The MIME type on the header's own line, never folded away nor encoded.
+        assert b"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; name=" in raw
         body = message.get_body(("plain",)).get_content()
         for fact in (wuxi.notice.deadline, wuxi.notice.contact, wuxi.notice.email, wuxi.notice.naming, "报送方式"):
             assert fact in body
@@ -168,6 +170,7 @@ def test_send_delivers_each_unit_s_mail_once(tmp_path, templates, book):
         for received in server.received:
             message = received.message
             assert received.sender == USER and message["X-Unsent"] is None
+            assert b"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; name=" in received.data
             unit = SCIENCE if received.recipients == [ADDRESSES[SCIENCE]] else FINANCE
             (attachment,) = list(message.iter_attachments())
             assert attachment.get_content() == (templates / f"附件2-任务完成情况-{unit}.xlsx").read_bytes()

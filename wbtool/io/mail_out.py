@@ -46,6 +46,10 @@ _TYPES = {
     ".pdf": "application/pdf",
 }
 MAX_LISTED_PROBLEMS = 30
+# Long header lines (up to SMTP's 998) rather than folds: compat32 folds a long
+# Content-Type before its value.  The SMTP client flattens with the message's own
+# policy, so the drafts and the mail sent are the same bytes.
+POLICY = email.policy.compat32.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ def compose(message: Outgoing, sender: str | None, *, draft: bool, now: datetime
     ``policy.default`` would decode the RFC 2047 word put in ``name`` and, folding
     a long Content-Type, encode the MIME type itself.
     """
-    mail = MIMEMultipart()
+    mail = MIMEMultipart(policy=POLICY)
     if sender:
         mail["From"] = sender
     mail["To"] = message.to
@@ -104,7 +108,7 @@ def _mime_type(name: str) -> str:
 
 
 def as_bytes(mail: Message) -> bytes:
-    return mail.as_bytes(policy=email.policy.compat32.clone(linesep="\r\n"))
+    return mail.as_bytes(policy=POLICY.clone(linesep="\r\n"))
 
 
 # ---------------------------------------------------------------------------
