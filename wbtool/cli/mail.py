@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from .. import outbox
@@ -48,7 +49,7 @@ MARKUP_FOLDER = "退回修改工作簿"
 
 
 def _fail(message: str) -> None:
-    err_console.print(f"[bold red]无法运行[/]：{message}")
+    err_console.print(f"[bold red]无法运行[/]：{escape(message)}")
     sys.exit(EXIT_CANNOT_RUN)
 
 
@@ -164,8 +165,8 @@ def _summary(plan: outbox.Plan, status: dict[str, str]) -> None:
             str(number),
             message.unit,
             message.kind,
-            message.to,
-            "、".join(name for name, _ in message.attachments) or "—",
+            escape(message.to),
+            escape("、".join(name for name, _ in message.attachments)) or "—",
             f"[{style}]{state}[/]" if style else state,
         )
     console.print(table)
@@ -241,7 +242,7 @@ def fetch(imap_url, user, out_dir, since, folder, timeout) -> None:
     if report.rescanned:
         console.print("[yellow]邮箱文件夹已被服务器重建（UIDVALIDITY 变化），已重新检查全部邮件；保存过的不会重复保存。[/]")
     for path in report.saved:
-        console.print(f"  {path.name}")
+        console.print(f"  {escape(path.name)}")
     console.print(
         f"新保存 {len(report.saved)} 封带附件的邮件；无附件未保存 {report.without_attachments} 封；"
         f"此前已保存 {report.already} 封。回收文件夹：{out_dir.resolve()}"
