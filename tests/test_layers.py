@@ -21,7 +21,7 @@ LAYERS = {
     BASE: ("wbtool.owners", "wbtool.text", "wbtool.layout", "wbtool.findings", "wbtool.identity", "wbtool.atomic"),
     DOMAIN: ("wbtool.check", "wbtool.merge", "wbtool.report", "wbtool.identify", "wbtool.plan", "wbtool.units", "wbtool.catalogue", "wbtool.importer"),
     IO: ("wbtool.io",),
-    PIPELINE: ("wbtool.pool", "wbtool.pipeline", "wbtool.demo", "wbtool.catalog_import"),
+    PIPELINE: ("wbtool.pool", "wbtool.pipeline", "wbtool.demo", "wbtool.outbox", "wbtool.catalog_import"),
     CLI: ("wbtool.cli", "wbtool.__main__"),
 }
 # Domain code and file formats sit side by side: neither knows the other.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-READING_COMMANDS = frozenset({"check", "merge", "demo"})
+READING_COMMANDS = frozenset({"check", "merge", "demo", "remind"})
 
 
 def main():

@@ -244,8 +244,13 @@ def _sender_unit(file: ReturnedFile, catalogue: Catalogue) -> str | None:
     if not file.sender:
         return None
     address = file.sender.strip().lower()
-    units = [unit.name for unit in catalogue.units if unit.email and unit.email.strip().lower() == address]
+    units = [unit.name for unit in catalogue.units if unit.email and address in _addresses(unit.email)]
     return units[0] if len(units) == 1 else None
+
+
+def _addresses(text: str) -> set[str]:
+    """A unit's ``email``: one address, or several separated by ；，, or spaces."""
+    return {part.lower() for part in re.split(r"[\s;,；，、]+", text) if part}
 
 
 # ---------------------------------------------------------------------------

@@ -410,7 +410,7 @@ def _schools_named(text: str, registry: _Units) -> list[str]:
 
 
 def notice_facts(paragraphs: Sequence[str]) -> Notice:
-    """Title, issuer, period, deadline, contact, phone, email and how to return, from the notice's body ("" where not found)."""
+    """Title, issuer, period, deadline, contact, phone, email, how to return and naming rule, from the notice's body ("" where not found)."""
     lines = [unwrap(p) for p in paragraphs]
     body = "\n".join(lines)
     facts = dict.fromkeys(NOTICE_LABELS, "")
@@ -421,6 +421,7 @@ def notice_facts(paragraphs: Sequence[str]) -> Notice:
         "contact": r"联系人[:：]([^；;，,。\n]+)",
         "phone": r"(?:联系)?电话[:：]([^；;。\n]+)",
         "email": r"([\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+        "naming": r"以[“\"]([^”\"]+)[”\"]格式(?:统一)?命名",
     }
     for key, pattern in patterns.items():
         match = re.search(pattern, body)

@@ -194,10 +194,15 @@ def check_returns(
 
 
 def markup_returns(paths: Sequence[str | Path], result: CheckResult, out_dir: str | Path) -> list[Path]:
-    """Write a 「退回修改」 workbook for every attributed file with errors or warnings.
+    """Write a 「退回修改」 workbook for every attributed file with errors or warnings; the paths written."""
+    return [path for written in markup_returns_by_unit(paths, result, out_dir).values() for path in written]
+
+
+def markup_returns_by_unit(paths: Sequence[str | Path], result: CheckResult, out_dir: str | Path) -> dict[str, list[Path]]:
+    """``markup_returns``, the paths grouped by unit (``remind`` attaches each unit's own).
 
     The returns are collected again (cheap: no reading) to get at the bytes; the
-    inputs are only read.  Returns the paths written.
+    inputs are only read.
     """
     from .io.markup import target_name, write_markup
 
@@ -210,7 +215,7 @@ def markup_returns(paths: Sequence[str | Path], result: CheckResult, out_dir: st
     for f in result.findings:
         if f.file and f.severity is not Severity.INFO:
             by_file[f.file].append(f)
-    written: list[Path] = []
+    written: dict[str, list[Path]] = defaultdict(list)
     taken: set[str] = set()
     for report in result.files:
         if report.role is not Role.FORM or report.unit is None or not by_file.get(report.file) or report.file not in files:
@@ -223,8 +228,8 @@ def markup_returns(paths: Sequence[str | Path], result: CheckResult, out_dir: st
         taken.add(name)
         target = out_dir / name
         write_markup(file.read_bytes(), file.name, report.unit, by_file[report.file], target)
-        written.append(target)
-    return written
+        written[report.unit].append(target)
+    return dict(written)
 
 
 def markup_target_problem(out_dir: str | Path, paths: Sequence[str | Path]) -> str | None:

@@ -60,17 +60,21 @@ def main() -> None:
       wbtool catalog import 通知.docx --out 清单.yaml   新一轮：从正式文件导入任务清单
       wbtool units                 查看每个单位负责哪些任务
       wbtool generate --out 填报表   为每个单位生成一份填报表（xlsx）
+      wbtool send 填报表/ --out 发件箱/     把填报表逐一发给各单位（先写草稿）
+      wbtool fetch --imap … --out 回收材料/   从邮箱取回各单位的回复
       wbtool check 回收材料/         核查各单位交回的文件
+      wbtool remind 回收材料/ --out 催报/    给未报送、需修改的单位写邮件
       wbtool merge 回收材料/ --out 汇总   生成汇总表和 Word 报告
       wbtool demo                  用内置样例走一遍全流程
 
-    退出码：0 = 完成且无错误；1 = 完成但有需要处理的错误；2 = 无法运行（参数或任务清单有误）。
+    退出码：0 = 完成且无错误；1 = 完成但有需要处理的错误；2 = 无法运行（参数、任务清单有误，
+    或邮件服务器拒绝、超时）；130 = 被中断（Ctrl+C）。
     """
 
 
 # The commands, imported after the group they join and after speak_chinese().
-from . import catalog, check, demo, generate, merge  # noqa: E402
+from . import catalog, check, demo, generate, mail, merge  # noqa: E402
 
-for _module in (catalog, generate, check, merge, demo):
+for _module in (catalog, generate, mail, check, merge, demo):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -12,6 +12,7 @@ from rich.table import Table
 from .. import catalogue as catalogues
 from ..errors import UnreadableInput
 from ..io.assignments import load_assignments, parse_assignments
+from ..io.contacts import ContactsError, read_contacts, with_addresses
 from ..model import Catalogue, Finding, Severity
 
 # Click's usage line says [OPTIONS] and COMMAND [ARGS]... unless told otherwise.
@@ -40,8 +41,33 @@ def catalog_option(func):
     )(func)
 
 
+def contacts_option(func):
+    return click.option(
+        "--contacts",
+        type=click.Path(exists=True, dir_okay=False),
+        metavar="通讯录",
+        help="通讯录（xlsx / xls / csv），列：单位、联系人、邮箱、电话；单位可写简称。据此按邮件发件人认单位、给单位写邮件；未列出的单位用任务清单里的邮箱。",
+    )(func)
+
+
+def read_book(path: str | None, catalogue: Catalogue):
+    """The address book at ``path`` (None without one); exit 2 when it cannot be used."""
+    if not path:
+        return None
+    try:
+        return read_contacts(path, catalogue)
+    except ContactsError as exc:
+        err_console.print(f"[bold red]无法运行[/]：{exc}")
+        sys.exit(EXIT_CANNOT_RUN)
+
+
+def with_book(catalogue: Catalogue, path: str | None) -> Catalogue:
+    """The catalogue with the address book's addresses in its units (``--contacts``)."""
+    return with_addresses(catalogue, read_book(path, catalogue))
+
+
 def return_options(func):
-    """The options of the commands that read returns (check, merge): passwords and who sent what."""
+    """The options of the commands that read returns (check, merge, remind): passwords and who sent what."""
     options = (
         click.option("--password", metavar="密码", help="加密文件的打开密码（单位设了密码时用）。"),
         click.option(
@@ -58,6 +84,7 @@ def return_options(func):
             metavar="文件",
             help="批量指定报送单位的文件：YAML（文件: 单位）或每行“文件=单位”。",
         ),
+        contacts_option,
     )
     for option in reversed(options):
         func = option(func)

@@ -27,6 +27,7 @@ from ._common import (
     load_catalogue,
     progress_bar,
     return_options,
+    with_book,
 )
 
 FORMATS = ("table", "json", "csv")
@@ -38,7 +39,7 @@ FORMATS = ("table", "json", "csv")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="输出格式：table 表格（给人看）；csv 与 wbtool merge 输出的 findings.csv 同格式（Excel 可直接打开）；json 给其他程序。")
 @return_options
 @click.option("--markup", "markup_dir", type=click.Path(file_okay=False), metavar="文件夹", help="为有问题的单位生成“退回修改”工作簿（问题单元格标色并批注），存入该文件夹。")
-def check(paths, catalog, fmt, password, assign, assignments_file, markup_dir) -> None:
+def check(paths, catalog, fmt, password, assign, assignments_file, contacts, markup_dir) -> None:
     """核查各单位交回的填报表：报送单位、任务对应、字数、漏填、错填。
 
     路径可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
@@ -51,6 +52,7 @@ def check(paths, catalog, fmt, password, assign, assignments_file, markup_dir) -
       wbtool check 回收材料/ --assign "附件2(1).xlsx=市科技局" --markup 退回修改/
     """
     catalogue, _ = load_catalogue(catalog)
+    catalogue = with_book(catalogue, contacts)
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     if markup_dir is not None:
         _refuse_markup_inside_inputs(Path(markup_dir), paths)

@@ -26,6 +26,7 @@ from ._common import (
     progress_bar,
     render_findings,
     return_options,
+    with_book,
 )
 
 
@@ -50,7 +51,7 @@ DATE_OPTION = click.option(
 @catalog_option
 @return_options
 @DATE_OPTION
-def merge(paths, out_dir, catalog, password, assign, assignments_file, dated) -> None:
+def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts, dated) -> None:
     """汇总：核查各单位交回的文件，生成汇总表（xlsx）、Word 报告和问题清单。
 
     路径可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
@@ -58,6 +59,7 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file, dated) ->
     有“错误”级问题时退出码为 1。
     """
     catalogue, _ = load_catalogue(catalog)
+    catalogue = with_book(catalogue, contacts)
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     with progress_bar("核查并汇总") as progress:
         result = merge_returns(

@@ -32,7 +32,7 @@ MAIL_SUFFIXES = frozenset({".eml"})
 UNSUPPORTED_ARCHIVE_SUFFIXES = frozenset({".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".cab", ".arj", ".lzh"})
 
 # Files operating systems and office programs leave beside real documents.
-_LITTER_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+_LITTER_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", ".wbtool-fetch.json"})  # the last: wbtool fetch's state
 _LITTER_PREFIXES = ("~$", "._", ".~lock.")  # Office and WPS lock files, macOS resource forks, LibreOffice locks
 _LITTER_FOLDERS = frozenset({"__MACOSX"})
 

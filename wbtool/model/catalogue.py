@@ -76,6 +76,7 @@ class Notice:
     phone: str = ""
     email: str = ""
     how_to_return: str = ""
+    naming: str = ""  # 文件命名 rule, e.g. 单位+样板建设总结
 
 
 @dataclass(frozen=True)

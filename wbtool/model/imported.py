@@ -21,6 +21,7 @@ NOTICE_LABELS = {
     "phone": "联系电话",
     "email": "邮箱",
     "how_to_return": "报送方式",
+    "naming": "文件命名",
 }
 
 
