@@ -210,12 +210,12 @@ def test_an_interrupted_send_is_resumed_without_sending_twice(tmp_path, template
 
 
 def test_ctrl_c_during_send_exits_130(tmp_path, templates, book, monkeypatch):
-    import wbtool.cli.mail as commands
+    import wbtool.outbox as outbox
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(commands, "send_all", interrupted)
+    monkeypatch.setattr(outbox, "send_all", interrupted)
     with smtp_server() as server:
         result = run(*send_args(templates, tmp_path / "out", book, server))
     assert result.exit_code == 130

@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .atomic import write_bytes
+from .errors import CannotWrite
 from .findings import finding
 from .io import manifest as manifests
+from .io.mailbox import Account, MailboxError, send_all
 from .io.contacts import ContactBook, contact_for
 from .io.mail_out import Outgoing, as_bytes, compose, notice_message, reminder_message, return_message
-from .model import Catalogue, CheckResult, Finding, Severity
+from .model import Catalogue, CheckResult, Finding, Progress, Severity
+from .pipeline import check_returns, markup_returns_by_unit
 
 
 @dataclass
@@ -123,3 +126,80 @@ def write_drafts(messages: Sequence[Outgoing], out_dir: str | Path, sender: str 
         del mail["X-Unsent"]
         written.append((path, mail))
     return written
+
+
+KEPT_IN_LOG = "已发出的邮件记在输出文件夹的“发送记录.json”里，重新运行同一命令只发送未发出的。"
+
+# What became of each message, by its draft's file name.
+DRAFTED, SENT, SENT_BEFORE, FAILED = "草稿", "已发送", "此前已发送", "发送失败"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What ``deliver`` did: the drafts written, each message's state, and the findings."""
+
+    drafts: tuple[Path, ...]
+    status: Mapping[str, str]  # draft name → DRAFTED / SENT / SENT_BEFORE / FAILED
+    findings: tuple[Finding, ...]
+
+
+def deliver(
+    plan: Plan,
+    out_dir: str | Path,
+    *,
+    account: Account | None = None,
+    sender: str | None = None,
+    interval: float = 0.0,
+    progress: Progress | None = None,
+) -> Delivery:
+    """Write every message of ``plan`` as a draft into ``out_dir``; with an ``account``, send them too.
+
+    A refused recipient is a ``mail-send-failed`` finding and the others go on; a
+    server that cannot be used raises ``MailboxError`` (what was sent is in the log).
+    """
+    out = Path(out_dir)
+    try:
+        drafts = write_drafts(plan.messages, out, sender)
+    except OSError as exc:
+        raise CannotWrite(f"草稿无法写入“{out}”（{exc.strerror or exc}）。") from exc
+    status = {message.draft_name: DRAFTED for message in plan.messages}
+    findings = list(plan.findings)
+    if account is not None and drafts:
+        try:
+            report = send_all([(path.name, mail) for path, mail in drafts], account, out, interval=interval, progress=progress)
+        except MailboxError as exc:
+            raise MailboxError(f"{exc} {KEPT_IN_LOG}") from exc
+        except OSError as exc:
+            raise CannotWrite(f"发送记录无法写入“{out}”（{exc.strerror or exc}）；已发出的邮件请核对后再重新运行。") from exc
+        status.update(dict.fromkeys(report.sent, SENT))
+        status.update(dict.fromkeys(report.already, SENT_BEFORE))
+        unit_of = {message.draft_name: message.unit for message in plan.messages}
+        for key, reason in report.failed:
+            status[key] = FAILED
+            findings.append(
+                finding("mail-send-failed", f"发给{unit_of[key]}的邮件未能发出：{reason}。重新运行同一命令会补发。", unit=unit_of[key], file=key)
+            )
+    return Delivery(drafts=tuple(path for path, _ in drafts), status=status, findings=tuple(findings))
+
+
+def remind_plan(
+    paths: Sequence[str | Path],
+    catalogue: Catalogue,
+    book: ContactBook | None,
+    out_dir: str | Path,
+    *,
+    markup: bool = False,
+    password: str | None = None,
+    assignments: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """Check the returns and plan the 催报 (and, with ``markup``, 退回修改) messages.
+
+    The 退回修改 workbooks are written into ``out_dir/退回修改工作簿``.
+    """
+    result = check_returns(list(paths), catalogue, password=password, assignments=assignments, progress=progress)
+    marked = markup_returns_by_unit(list(paths), result, Path(out_dir) / MARKUP_FOLDER) if markup else None
+    return reminders(catalogue, result, book, marked)
+
+
+MARKUP_FOLDER = "退回修改工作簿"

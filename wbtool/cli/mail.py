@@ -17,11 +17,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import outbox
-from ..findings import finding
 from ..io.contacts import with_addresses
-from ..io.mailbox import DEFAULT_TIMEOUT, Account, MailboxError, fetch_returns, parse_server, send_all
-from ..model import Finding, has_errors
-from ..pipeline import check_returns, markup_returns_by_unit, markup_target_problem
+from ..io.mailbox import DEFAULT_TIMEOUT, Account, MailboxError, fetch_returns, parse_server
+from ..model import has_errors
+from ..pipeline import markup_target_problem
 from ._common import (
     EXIT_BLOCKING,
     EXIT_CANNOT_RUN,
@@ -44,7 +43,6 @@ EXIT_INTERRUPTED = 130
 # 126.com lets a mailbox send a few hundred messages a day and blocks bursts:
 # one message every few seconds stays clear of both.
 DEFAULT_INTERVAL = 5.0
-MARKUP_FOLDER = "退回修改工作簿"
 
 
 def _fail(message: str) -> None:
@@ -107,47 +105,23 @@ timeout_option = click.option(
 
 def _deliver(plan: outbox.Plan, out_dir: Path, smtp_url, user, really_send, interval, timeout) -> int:
     """Write the drafts, send them if asked, print the summary; the exit code."""
-    sender = user or None
-    if really_send:
-        account = _account(smtp_url, user, ("smtp", "smtps"), "--smtp", timeout)
-    try:
-        drafts = outbox.write_drafts(plan.messages, out_dir, sender)
-    except OSError as exc:
-        _fail(f"草稿无法写入“{out_dir}”（{exc.strerror or exc}）。")
-    status = {message.draft_name: "草稿" for message in plan.messages}
-    findings: list[Finding] = list(plan.findings)
-    if really_send and drafts:
-        pairs = [(path.name, mail) for path, mail in drafts]
-        with _interruptible("已发出的邮件记在输出文件夹的“发送记录.json”里，重新运行同一命令只发送未发出的。"):
-            with progress_bar("发送邮件") as progress:
-                try:
-                    report = send_all(pairs, account, out_dir, interval=interval, progress=progress)
-                except MailboxError as exc:
-                    _fail(f"{exc} 已发出的邮件记在“发送记录.json”里，重新运行同一命令只发送未发出的。")
-                except OSError as exc:
-                    _fail(f"发送记录无法写入“{out_dir}”（{exc.strerror or exc}）；已发出的邮件请核对后再重新运行。")
-        for key in report.sent:
-            status[key] = "已发送"
-        for key in report.already:
-            status[key] = "此前已发送"
-        by_name = {message.draft_name: message for message in plan.messages}
-        for key, reason in report.failed:
-            status[key] = "发送失败"
-            unit = by_name[key].unit
-            findings.append(finding("mail-send-failed", f"发给{unit}的邮件未能发出：{reason}。重新运行同一命令会补发。", unit=unit, file=key))
-    _summary(plan, status)
+    account = _account(smtp_url, user, ("smtp", "smtps"), "--smtp", timeout) if really_send else None
+    with _interruptible(outbox.KEPT_IN_LOG):
+        with progress_bar("发送邮件" if really_send else "写草稿") as progress:
+            done = outbox.deliver(plan, out_dir, account=account, sender=user or None, interval=interval, progress=progress)
+    _summary(plan, done.status)
     without = plan.without_address
     if without:
         console.print(f"[yellow]没有邮箱、未生成邮件的单位（{len(without)} 个）：{'、'.join(without)}[/]")
-    render_findings(findings, title="提示")
+    render_findings(list(done.findings), title="提示")
     where = out_dir.resolve()
     if really_send:
         console.print(f"草稿和发送记录在：{where}")
     else:
-        console.print(f"共写出 {len(drafts)} 份草稿（.eml，可用 Outlook / Foxmail 打开后发送）：{where}")
-        if drafts:
+        console.print(f"共写出 {len(done.drafts)} 份草稿（.eml，可用 Outlook / Foxmail 打开后发送）：{where}")
+        if done.drafts:
             console.print("直接发出：加上 --smtp smtps://smtp.126.com:465 --user 邮箱 --send。")
-    return EXIT_BLOCKING if has_errors(findings) else EXIT_OK
+    return EXIT_BLOCKING if has_errors(done.findings) else EXIT_OK
 
 
 def _summary(plan: outbox.Plan, status: dict[str, str]) -> None:
@@ -280,9 +254,9 @@ def remind(paths, catalog, password, assign, assignments_file, contacts, out_dir
         _fail(problem.replace("“退回修改”文件夹", "输出文件夹"))
     with _interruptible("没有发出任何邮件。"):
         with progress_bar("核查回收文件") as progress:
-            result = check_returns(list(paths), catalogue, password=password, assignments=assignments, progress=progress)
-    marked = markup_returns_by_unit(list(paths), result, out_dir / MARKUP_FOLDER) if markup else None
-    plan = outbox.reminders(catalogue, result, book, marked)
+            plan = outbox.remind_plan(
+                paths, catalogue, book, out_dir, markup=markup, password=password, assignments=assignments, progress=progress
+            )
     sys.exit(_deliver(plan, out_dir, smtp_url, user, really_send, interval, timeout))
 
 

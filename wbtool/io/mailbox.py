@@ -45,6 +45,7 @@ from typing import Callable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from .. import __version__
+from ..errors import WbtoolError
 from ..atomic import safe_stem, write_bytes, write_text
 from ..model import Progress
 from .mail import read_mail
@@ -56,8 +57,8 @@ DEFAULT_PORTS = {"smtp": 25, "smtps": 465, "imap": 143, "imaps": 993}
 FORMAT_VERSION = 1
 
 
-class MailboxError(Exception):
-    """The mail server could not be used: the message says why, in Chinese."""
+class MailboxError(WbtoolError):
+    """The mail server could not be used (refused, wrong password, timed out): the message says why, in Chinese."""
 
 
 @dataclass(frozen=True)
