@@ -257,7 +257,7 @@ def problems(result):
         ("word-table-return-市科技局.docx", []),
         ("gbk-names.zip", []),
         ("over-limit-text.xlsx", [("over-limit", UNIT, 13, E(6))]),
-        ("edited-task-text.xlsx", [("task-text-changed", UNIT, 23, E(8))]),
+        ("edited-task-text.xlsx", [("task-text-changed", UNIT, 23, "填报表!C8")]),  # the edited 主要任务 cell (issue 10)
         ("changed-task-number.xlsx", [("task-number-changed", UNIT, 22, E(7))]),
         ("foreign-row-not-owner.xlsx", [("not-owner", UNIT, 1, E(13))]),
         ("unknown-task-row.xlsx", [("task-unknown", UNIT, 51, E(13))]),
@@ -324,7 +324,8 @@ def test_correction_later_version_wins(wuxi):
     assert "更正后" not in current[41].text, "task 41 is only in the first version"
     superseded = sorted(f.task for f in result.findings if f.code == "superseded")
     assert superseded == [8, 13, 22, 23, 24, 25, 26]
-    assert ("entry-missing", UNIT, 41, E(12)) in problems(result)
+    # Task 41 left empty in the correction keeps the first version's text: no 「没有填写」 (issue 10).
+    assert ("entry-missing", UNIT, 41, E(12)) not in problems(result)
 
 
 def test_whole_fixture_folder_through_the_reader_pool(wuxi):

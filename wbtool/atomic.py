@@ -19,15 +19,55 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+    work = target.parent / WORK_DIR
+    work.mkdir(exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.stem[:40]}-", suffix=target.suffix, dir=work)
     os.close(handle)
     temp_path = Path(temp)
+    # mkstemp makes the file 0600; an output is an ordinary file, created as the umask says.
+    os.chmod(temp_path, 0o666 & ~current_umask())
     try:
         yield temp_path
         os.replace(temp_path, target)
     finally:
         if temp_path.exists():
             temp_path.unlink()
+        try:
+            work.rmdir()  # left only while another write is under way
+        except OSError:
+            pass
+
+
+# Every temporary file of a write lives here, inside the output folder — the texts of
+# the units never land in a shared $TMPDIR — and a run killed half-way leaves them
+# where the next run into the same folder finds and removes them (``clean_stale``).
+WORK_DIR = ".wbtool-临时"
+
+
+def clean_stale(folder: str | Path) -> int:
+    """Remove what a killed run left in ``folder``'s work folder; returns how many files."""
+    work = Path(folder) / WORK_DIR
+    if not work.is_dir() or work.is_symlink():
+        return 0
+    removed = 0
+    for entry in work.iterdir():
+        if entry.is_file() and not entry.is_symlink():
+            try:
+                entry.unlink()
+                removed += 1
+            except OSError:
+                pass
+    try:
+        work.rmdir()
+    except OSError:
+        pass
+    return removed
+
+
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_bytes(target: str | Path, data: bytes) -> None:

@@ -197,6 +197,18 @@ def check_form(form: Form, unit: str, catalogue: Catalogue, file: ReturnedFile) 
         findings.extend(entry_findings)
         if entry is not None:
             entries.append(entry)
+    if owned and not any(_typed(row) or row.entry_formula for row in form.rows if row.task or row.no):
+        # Nothing typed anywhere: the untouched template sent back.  One finding for the
+        # file, not one 「没有填写」 per task.
+        findings = [f for f in findings if f.code != "entry-missing"]
+        findings.append(
+            finding(
+                "form-blank",
+                f"{unit}报送的填报表一项也没有填写（可能发错了文件，或发回了空白模板）。请联系单位填写后重新报送。",
+                unit=unit,
+                file=file.display,
+            )
+        )
     for task in owned:
         if task.no not in seen:
             findings.append(
@@ -263,7 +275,8 @@ def _recognition(row: FormRow, task: Task, how: Recognition, where: dict) -> lis
                 "task-text-changed",
                 f"第 {task.no} 项的“主要任务”被改动。清单原文：“{task.text}”；表中写作：“{(row.task or '').strip()}”。"
                 "已按序号收录完成情况，以清单原文为准；请单位不要改动任务内容。",
-                **where,
+                # The edited cell is the 主要任务 one, not the 完成情况 one.
+                **{**where, "cell": row.task_cell or where["cell"]},
             )
         ]
     return []
@@ -354,12 +367,12 @@ def _when(moment: datetime | None) -> tuple[int, float]:
 
 def recency(form: Form | None, file: ReturnedFile) -> tuple:
     """The sort key that orders one unit's files from oldest to latest."""
-    return (
-        _when(form.saved_at if form else None),
-        _when(file.sent_at),
-        _when(file.modified_at),
-        file.display,
-    )
+    saved = _when(form.saved_at if form else None)
+    # A file's time on disk changes with every copy: it decides only when the document
+    # carries no saved time of its own.  Two versions that tie on the saved time are
+    # then ordered by the email's date and the origin chain, the same on any machine.
+    on_disk = _when(file.modified_at) if saved is _NEVER else _NEVER
+    return (saved, _when(file.sent_at), on_disk, file.display)
 
 
 def resolve_corrections(entries: Sequence[Entry], order: Mapping[str, tuple]) -> tuple[list[Entry], list[Finding]]:
@@ -429,9 +442,11 @@ def check_read(
     for file, result in zip(files, results):
         form = result.form if result.role is Role.FORM else None
         if form is None:
-            unit = identify(file, None, catalogue, assignments=assignments).unit if result.role is Role.ATTACHMENT else None
+            # An unreadable (encrypted, damaged) file is attributed by its name, folder, zip or
+            # sender like an attachment: the unit did send something, and is not to be chased.
+            unit = identify(file, None, catalogue, assignments=assignments).unit if result.role in (Role.ATTACHMENT, Role.UNREADABLE) else None
             findings.extend(_attributed(result.findings, unit))
-            reports.append(FileReport(file=file.display, unit=unit, role=result.role, sender=file.sender))
+            reports.append(FileReport(file=file.display, unit=unit, role=result.role, sender=file.sender, sent_at=file.sent_at))
             continue
         who = identify(file, form, catalogue, assignments=assignments)
         findings.extend(_attributed(who.findings, who.unit))
@@ -441,18 +456,30 @@ def check_read(
         if who.unit is None:
             code = "unit-conflict" if any(f.code == "unit-conflict" for f in who.findings) else "unit-unknown"
             findings.extend(held_rows(form, file, code))
-            reports.append(FileReport(file=file.display, unit=None, role=Role.HELD, saved_at=form.saved_at, sender=file.sender))
+            reports.append(FileReport(file=file.display, unit=None, role=Role.HELD, saved_at=form.saved_at, sender=file.sender, sent_at=file.sent_at))
             continue
         form_entries, form_findings = check_form(form, who.unit, catalogue, file)
         entries.extend(form_entries)
         findings.extend(form_findings)
         order[file.display] = recency(form, file)
-        reports.append(FileReport(file=file.display, unit=who.unit, role=Role.FORM, saved_at=form.saved_at, sender=file.sender))
+        reports.append(FileReport(file=file.display, unit=who.unit, role=Role.FORM, saved_at=form.saved_at, sender=file.sender, sent_at=file.sent_at))
     entries, correction_findings = resolve_corrections(entries, order)
     findings.extend(correction_findings)
+    findings = _answered_elsewhere(findings, entries)
     findings.extend(_missing_units(catalogue, reports))
     entries.sort(key=lambda e: (e.unit, e.task, e.superseded is False, order.get(e.file, ())))
     return CheckResult(catalogue=catalogue, files=tuple(reports), entries=tuple(entries), findings=tuple(sort_findings(findings)))
+
+
+def _answered_elsewhere(findings: list[Finding], entries: Iterable[Entry]) -> list[Finding]:
+    """Drop 「没有填写」 for a task the same unit answered in another file.
+
+    A correction that leaves a task empty, where an earlier version filled it, keeps
+    the earlier text (``resolve_corrections``); asking the unit to fill it would
+    contradict the master.
+    """
+    answered = {(entry.unit, entry.task) for entry in entries}
+    return [f for f in findings if not (f.code == "entry-missing" and (f.unit, f.task) in answered)]
 
 
 def _attributed(findings: Iterable[Finding], unit: str | None) -> list[Finding]:
@@ -468,6 +495,7 @@ def _missing_units(catalogue: Catalogue, reports: Iterable[FileReport]) -> list[
     """
     reports = list(reports)
     with_form = {report.unit for report in reports if report.role is Role.FORM}
+    unreadable = {report.unit for report in reports if report.role is Role.UNREADABLE and report.unit}
     attachments: dict[str, int] = defaultdict(int)
     for report in reports:
         if report.role is Role.ATTACHMENT and report.unit:
@@ -475,8 +503,8 @@ def _missing_units(catalogue: Catalogue, reports: Iterable[FileReport]) -> list[
     findings = []
     for unit in catalogue.units:
         owned = catalogue.tasks_of(unit.name)
-        if not owned or unit.name in with_form:
-            continue
+        if not owned or unit.name in with_form or unit.name in unreadable:
+            continue  # a unit whose file cannot be read did send: its file-* finding says what to do
         if attachments[unit.name]:
             what = f"只收到 {attachments[unit.name]} 份附带材料，没有收到填报表"
         else:

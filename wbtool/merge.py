@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Iterable, Sequence
 
 from . import wordcount
-from .model import OTHER, CheckResult, Entry, FileReport, Finding, Master, Severity, Task, TaskRow, UnitStatus
+from .model import OTHER, CheckResult, Role, Entry, FileReport, Finding, Master, Severity, Task, TaskRow, UnitStatus
 
 
 # 【单位】 before each unit's text, so that a task several units report on says who
@@ -95,17 +95,31 @@ def _unit_statuses(result: CheckResult, rows: Sequence[TaskRow]) -> tuple[UnitSt
                 unit=name,
                 kind=unit.kind if unit else OTHER,
                 returned=bool(reports) or name in filled,
-                files=tuple(dict.fromkeys(r.file for r in reports)),
+                files=tuple(dict.fromkeys(file_line(r) for r in reports)),
                 # By timestamp: naive (local) and aware times do not compare directly.
                 saved_at=max(times, key=datetime.timestamp) if times else None,
                 owned=owned.get(name, 0),
                 filled=filled.get(name, 0),
                 errors=counts.get((name, Severity.ERROR), 0),
                 warnings=counts.get((name, Severity.WARNING), 0),
+                forms=sum(r.role is Role.FORM for r in reports),
+                unreadable=sum(r.role is Role.UNREADABLE for r in reports),
             )
         )
     # Who has not returned comes first: that is the list the bureau phones.
     return tuple(sorted(statuses, key=lambda s: s.returned))
+
+
+def file_line(report: FileReport) -> str:
+    """A file as 报送情况 lists it: with the sender and send time of the email that carried it."""
+    if not report.sender and not report.sent_at:
+        return report.file
+    parts = []
+    if report.sender:
+        parts.append(f"发件人 {report.sender}")
+    if report.sent_at:
+        parts.append(f"发送于 {report.sent_at.astimezone().strftime('%Y-%m-%d %H:%M')}")
+    return f"{report.file}（{'，'.join(parts)}）"
 
 
 def _severity_counts(findings: Iterable[Finding]) -> dict[tuple[str, Severity], int]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, datetime, timezone
@@ -24,10 +25,12 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from . import identity as identities
-from .atomic import write_bytes
-from .check import check_read
+from .atomic import clean_stale, write_bytes
+from .carryover import CarryOver, carry_over
+from .check import check_read, sort_findings
 from .errors import CannotWrite, Refused
 from .findings import finding
+from .io import soffice
 from .io.collect import collect
 from .io.findings_out import findings_csv, findings_json
 from .merge import build_master
@@ -38,6 +41,8 @@ from .model import (
     Finding,
     GeneratedFile,
     GenerateResult,
+    Master,
+    MasterEdits,
     MasterView,
     MergeResult,
     Progress,
@@ -47,7 +52,7 @@ from .model import (
     has_errors,
 )
 from .plan import manifest_of, new_batch_id, plan, valid_batch_id
-from .pool import ReadAll, in_background, read_all
+from .pool import CapExceeded, ReadAll, call_capped, in_background, read_all
 from .report import build_report, check_edits, pending_finals, view_of
 
 # The writers are imported by the stage that uses them, inside its function: each
@@ -134,7 +139,19 @@ def _folder_findings(out_dir: Path, batch: str, overwrite: bool, planned: set[st
                 file=str(out_dir / manifests.JSON_NAME),
             )
         ]
-    if existing is None or existing.batch == batch:
+    if existing is None:
+        returns = _returns_in(out_dir)
+        if returns:
+            return [
+                finding(
+                    "output-other-batch",
+                    f"输出文件夹里已有 {len(returns)} 个不是本工具生成的文件（如“{returns[0]}”），像是回收材料。"
+                    "填报表放进回收文件夹，下次核查会被当成单位报送的空白表；请换一个空文件夹。",
+                    file=str(out_dir),
+                )
+            ]
+        return []
+    if existing.batch == batch:
         return []
     if not overwrite:
         return [
@@ -155,6 +172,17 @@ def _folder_findings(out_dir: Path, batch: str, overwrite: bool, planned: set[st
         for f in existing.files
         if f.file not in planned and (out_dir / f.file).exists()
     ]
+
+
+_RETURN_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".docx", ".doc", ".zip", ".eml", ".rar", ".7z"}
+
+
+def _returns_in(folder: Path) -> list[str]:
+    """Names of files in ``folder`` that look like returns (generate must not mix with them)."""
+    try:
+        return sorted(p.name for p in folder.iterdir() if p.suffix.lower() in _RETURN_SUFFIXES and not p.name.startswith((".", "~$")))
+    except OSError:
+        return []
 
 
 def _unwritable(path: Path, exc: OSError) -> Finding:
@@ -227,9 +255,30 @@ def markup_returns_by_unit(paths: Sequence[str | Path], result: CheckResult, out
             name, number = f"{stem}-{number}.xlsx", number + 1
         taken.add(name)
         target = out_dir / name
-        write_markup(file.read_bytes(), file.name, report.unit, by_file[report.file], target)
+        try:
+            # openpyxl on a unit's workbook is untrusted input: under the readers' limits.
+            data = _as_xlsx(file.read_bytes(), file.name)
+            call_capped(write_markup, data, file.name, report.unit, by_file[report.file], target, timeout=20, memory_mb=512)
+        except CapExceeded:
+            # The unit's own copy could not be opened safely: the problem list alone.
+            write_markup(None, file.name, report.unit, by_file[report.file], target)
         written[report.unit].append(target)
     return dict(written)
+
+
+_CONVERTIBLE = {".xls", ".ods", ".et"}
+
+
+def _as_xlsx(data: bytes, name: str) -> bytes:
+    """An .xls / .ods return as xlsx bytes (LibreOffice), so that its 退回修改 copy marks
+    the unit's own cells, not only the problem list; unchanged when that cannot be done."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in _CONVERTIBLE or not soffice.available():
+        return data
+    try:
+        return soffice.convert(data, suffix, "xlsx")
+    except soffice.ConversionError:
+        return data
 
 
 def markup_target_problem(out_dir: str | Path, paths: Sequence[str | Path]) -> str | None:
@@ -283,10 +332,19 @@ def merge(
     out = Path(out_dir)
     targets = {key: out / name for key, name in output_names(catalogue).items()}
     refuse_unsafe_output(paths, out, targets.values())
+    clean_stale(out)  # temporary files of a run that was killed
 
     result = check_returns(paths, catalogue, password=password, assignments=assignments, progress=progress, read=read)
+    if not result.files:
+        raise Refused(f"在{'、'.join(str(p) for p in paths)}中没有找到任何文件：请确认回收材料的位置。")
     master = build_master(result)
-    # Tasks the report prints as 「（待定稿）」 are listed with every other finding.
+    backup, carried = _previous_master(targets["master"], master, catalogue)
+    if carried is not None:
+        master = replace(
+            master, rows=carried.rows, findings=tuple(sort_findings([*master.findings, *carried.findings]))
+        )
+    # Tasks the report prints as 「（待定稿）」 are listed with every other finding
+    # (after the carry-over: a carried 定稿 is not pending).
     master = replace(master, findings=master.findings + tuple(pending_finals(view_of(master))))
     try:
         # Two writers, two cores: the Word report is written in a process of its own
@@ -300,7 +358,39 @@ def merge(
         write_bytes(targets["csv"], findings_csv(master.findings))
     except OSError as exc:
         raise CannotWrite(f"无法写入输出文件：{exc.strerror or exc}（{exc.filename or out}）。请确认文件没有在 Excel/WPS/Word 中打开、文件夹可写，然后重试。") from exc
-    return MergeResult(master=master, outputs=tuple(targets.values()), findings=master.findings)
+    return MergeResult(
+        master=master,
+        outputs=tuple(targets.values()),
+        findings=master.findings,
+        backup=backup,
+        finals_kept=carried.kept if carried else 0,
+        finals_review=carried.review if carried else 0,
+    )
+
+
+BACKUP_FORMAT = "{stem}-备份-{when:%Y%m%d-%H%M%S}{suffix}"
+
+
+def _previous_master(path: Path, master: Master, catalogue: Catalogue) -> tuple[Path | None, CarryOver | None]:
+    """Keep the master already in ``--out`` as a dated backup, and carry its 定稿 over.
+
+    The bureau re-merges whenever a late return arrives; its 定稿 edits live only in
+    that workbook.  Nothing is carried from a file that cannot be read as a master
+    (its backup is still kept: it may hold edits worth copying by hand).
+    """
+    if not path.is_file():
+        return None, None
+    when = datetime.fromtimestamp(path.stat().st_mtime)
+    backup = path.with_name(BACKUP_FORMAT.format(stem=path.stem, when=when, suffix=path.suffix))
+    try:
+        if not backup.exists():
+            shutil.copy2(path, backup)
+    except OSError as exc:
+        raise CannotWrite(f"无法备份上一版汇总表 {path}：{exc.strerror or exc}。为免丢失其中的定稿修改，本次未写入任何文件。") from exc
+    edits, _ = read_master_limited(path, catalogue.limit)
+    if edits is None:
+        return backup, None
+    return backup, carry_over(master.rows, edits, file=str(backup))
 
 
 def write_report(report: Report, path: str | Path) -> Path:
@@ -340,9 +430,7 @@ def report_from_master(
     """
     if Path(out_path).resolve() == Path(master_path).resolve():
         return None, [finding("master-invalid", "报告不能覆盖汇总表本身：请给报告另起一个文件名。", file=str(out_path))]
-    from .io.master_read import read_master
-
-    edits, findings = read_master(master_path, limit=catalogue.limit)
+    edits, findings = read_master_limited(master_path, catalogue.limit)
     if edits is None:
         return None, findings
     findings += check_edits(edits, catalogue, str(master_path))
@@ -350,3 +438,31 @@ def report_from_master(
     told = [f.task for f in findings if f.code == "final-over-limit" and f.task is not None]
     findings += pending_finals(view, file=str(master_path), skip=told)
     return write_report(build_report(view, today=dated), out_path), findings
+
+
+def read_master_limited(path: str | Path, limit: int) -> tuple[MasterEdits | None, list[Finding]]:
+    """``io.master_read.read_master`` in a process of its own under the readers' limits.
+
+    A master is a file people edit and pass around: a cell at XFD1048576 makes
+    calamine allocate 512 GB and abort, a damaged .xls panics in Rust, a FIFO named
+    汇总.xlsx never ends.  Each becomes a finding, not a dead or hung command.
+    """
+    file = str(path)
+    if not Path(path).is_file():
+        return None, [finding("master-invalid", "汇总表不是普通文件（可能是文件夹、管道或设备）。请选择 wbtool merge 生成的汇总表。", file=file)]
+    try:
+        return call_capped(_read_master, str(path), limit)
+    except CapExceeded as exc:
+        return None, [
+            finding(
+                "file-unreadable",
+                f"汇总表无法读取（{exc}）：文件可能已损坏，或含有超出范围的单元格。请用 Excel/WPS 打开后另存为 xlsx 再试。",
+                file=file,
+            )
+        ]
+
+
+def _read_master(path: str, limit: int) -> tuple[MasterEdits | None, list[Finding]]:
+    from .io.master_read import read_master
+
+    return read_master(path, limit=limit)

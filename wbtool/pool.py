@@ -30,6 +30,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -156,7 +158,7 @@ def in_background(func: Callable[..., T], *args) -> Callable[[], T]:
     """
     executor = None
     try:
-        executor = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=die_with, initargs=(os.getpid(),))
         future = executor.submit(func, *args)
     except (OSError, RuntimeError, BrokenProcessPool):
         if executor is not None:
@@ -177,14 +179,18 @@ def in_background(func: Callable[..., T], *args) -> Callable[[], T]:
 def call_capped(func: Callable[..., T], *args, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB) -> T:
     """``func(*args)`` in a process of its own, under the readers' caps on memory and time.
 
-    For one untrusted document read outside a batch (an imported notice).  ``func``
-    and ``args`` must pickle; an exception ``func`` raises is raised again here.
+    For every library that opens an untrusted file outside the readers: an imported
+    notice, openpyxl in ``check --markup`` (one merged range ``G1:XFD1048576`` took
+    24 GB), calamine on a master in ``report`` (a cell at XFD1048576 allocates 512 GB
+    and aborts; a damaged .xls raises pyo3's ``PanicException``, not an ``Exception``,
+    which becomes ``CapExceeded``).  ``func`` and ``args`` must pickle; an exception
+    ``func`` raises is raised again here.  The process dies with the command.
     Overrunning the deadline, or dying (out of memory, a crash in native code),
     raises ``CapExceeded`` whose message is a Chinese sentence.
     """
     context = _context()
     parent_end, child_end = context.Pipe(duplex=False)
-    process = context.Process(target=_call, args=(child_end, memory_mb, func, args), daemon=True)
+    process = context.Process(target=_call, args=(child_end, memory_mb, func, args, os.getpid()), daemon=True)
     process.start()
     child_end.close()
     try:
@@ -208,15 +214,22 @@ class CapExceeded(RuntimeError):
     """A capped call ran out of time or memory, or died; ``str(exc)`` says which, in Chinese."""
 
 
-def _call(conn: Connection, memory_mb: int, func: Callable, args: tuple) -> None:
+def _call(conn: Connection, memory_mb: int, func: Callable, args: tuple, parent: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if parent is not None:
+        die_with(parent)
     _silence_stderr()
     _cap_memory(memory_mb)
     try:
         result = (True, func(*args))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 — handed to the caller as it is
         result = (False, exc)
-    conn.send(result)
+    except BaseException as exc:  # noqa: BLE001 — pyo3's PanicException is not an Exception
+        result = (False, CapExceeded(f"文件已损坏或格式无法识别（{type(exc).__name__}）"))
+    try:
+        conn.send(result)
+    except Exception:  # noqa: BLE001 — an exception that does not pickle
+        conn.send((False, CapExceeded(f"处理时出错（{type(result[1]).__name__}）")))
 
 
 class _Batch:
@@ -319,7 +332,7 @@ class _Worker:
         try:
             for _ in range(count):
                 parent_end, child_end = context.Pipe()
-                process = context.Process(target=_serve, args=(child_end, reader, memory_mb), daemon=True)
+                process = context.Process(target=_serve, args=(child_end, reader, memory_mb, os.getpid()), daemon=True)
                 process.start()
                 child_end.close()
                 workers.append(cls(process, parent_end))
@@ -376,9 +389,57 @@ def _context():
     return context
 
 
-def _serve(conn: Connection, reader: Reader, memory_mb: int) -> None:
+def die_with(parent: int) -> None:
+    """End this process when ``parent`` (the command) dies, however it dies (SIGKILL too).
+
+    Workers and the report process are children of the fork server, not of the
+    command, and a worker stuck in native code, or one blocked on a queue whose
+    other end it holds itself, would otherwise outlive it holding the caller's
+    stderr.  Two watches: the kernel's parent-death signal (Linux; fires when the
+    fork server, which leaves with the command, goes) and a thread that polls the
+    command's pid twice a second (everywhere).
+    """
+    _parent_death_signal()
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_INTERVAL)
+            if not _alive(parent):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="wbtool-parent-watch", daemon=True).start()
+
+
+WATCH_INTERVAL = 0.5
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def _parent_death_signal() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _serve(conn: Connection, reader: Reader, memory_mb: int, parent: int | None = None) -> None:
     """A worker: read the chunks the parent sends, answering file by file, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if parent is not None:
+        die_with(parent)
     _silence_stderr()
     _cap_memory(memory_mb)
     conn.send(_READY)

@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..errors import WbtoolError
-from ._common import EXIT_CANNOT_RUN, OPTIONS_METAVAR, SUBCOMMAND_METAVAR, err_console
+from ._common import EXIT_CANNOT_RUN, EXIT_INTERRUPTED, OPTIONS_METAVAR, SUBCOMMAND_METAVAR, err_console
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -48,6 +48,11 @@ class _Commands(click.Group):
         except WbtoolError as exc:
             err_console.print(f"[bold red]无法运行：[/]{exc}")
             ctx.exit(EXIT_CANNOT_RUN)
+        except KeyboardInterrupt:
+            # Ctrl-C: one line and its own exit code (128 + SIGINT), not click's
+            # 「Aborted!」 and exit 1; outputs are atomic, nothing half-written is left.
+            err_console.print("\n已中止。")
+            ctx.exit(EXIT_INTERRUPTED)
 
 
 @click.group(cls=_Commands, context_settings=CONTEXT, options_metavar=OPTIONS_METAVAR, subcommand_metavar=SUBCOMMAND_METAVAR)

@@ -22,6 +22,7 @@ SUBCOMMAND_METAVAR = "命令 [参数]…"
 EXIT_OK = 0
 EXIT_BLOCKING = 1
 EXIT_CANNOT_RUN = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as a shell reports it
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)

@@ -11,7 +11,7 @@ import click
 from rich.table import Table
 
 from ..io.findings_out import findings_csv
-from ..model import CheckResult, Role, Severity, Submission
+from ..model import CheckResult, Role, Severity, Submission, submission
 from ..pipeline import check_returns, markup_returns, markup_target_problem
 from ..units import number_ranges
 from ._common import (
@@ -60,6 +60,9 @@ def check(paths, catalog, fmt, password, assign, assignments_file, contacts, mar
     with progress_bar("核查回收文件") as progress:
         result = check_returns(list(paths), catalogue, password=password, assignments=assignments, progress=progress)
 
+    if not result.files:
+        # An empty or wrong folder must not look like a clean batch.
+        err_console.print(f"[yellow]在{'、'.join(map(str, paths))}中没有找到任何文件：请确认回收材料的位置。[/]", soft_wrap=True)
     if fmt == "json":
         click.echo(json.dumps([f.as_dict() for f in result.findings], ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -96,7 +99,15 @@ def summary_rows(result: CheckResult) -> list[tuple[str, str, int, int, int, int
         if not owned:
             continue
         files = files_of.get(unit.name, [])
-        status = Submission.RETURNED if any(r.role is Role.FORM for r in files) else (Submission.ATTACHMENTS_ONLY if files else Submission.MISSING)
+        status = submission(
+            forms=sum(r.role is Role.FORM for r in files),
+            others=sum(r.role is Role.ATTACHMENT for r in files),
+            unreadable=sum(r.role is Role.UNREADABLE for r in files),
+            filled=len(filled_of.get(unit.name, ())),
+            owned=len(owned),
+        )
+        if status is Submission.PARTIAL:
+            status = Submission.RETURNED  # the table's 应填 / 已填 columns say how far
         rows.append((unit.name, status, len(files), len(owned), len(filled_of.get(unit.name, ())), problems_of[unit.name]))
     return rows
 

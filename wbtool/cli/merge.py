@@ -78,6 +78,11 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts,
             f"报告附件中第 {number_ranges(pending)} 项任务的完成情况超过字数，印为“（待定稿）”："
             "请在汇总表“定稿”栏填写后用 wbtool report 重新生成报告。"
         )
+    if result.backup is not None:
+        console.print(f"上一版汇总表已备份为 {result.backup}", soft_wrap=True)
+    if result.finals_kept or result.finals_review:
+        review = f"，其中 {result.finals_review} 项的完成情况有变化，请复核（见问题清单 final-review）" if result.finals_review else ""
+        console.print(f"沿用了上一版汇总表中修改过的定稿 {result.finals_kept + result.finals_review} 项{review}。")
     sys.exit(EXIT_BLOCKING if result.has_errors else EXIT_OK)
 
 

@@ -75,6 +75,11 @@ class ArchiveLimits:
     max_ratio: float = 100.0
     ratio_grace: int = 100 * 1024
     max_depth: int = 3  # containers around a file, at most: 邮件 › 压缩包 › 压缩包
+    # What all the zips and emails of one batch may hand over, together: the files
+    # taken out of them are held in memory until read, so 20 small zips within their
+    # own budgets must not add up to gigabytes in the command's process.
+    max_batch: int = 1024 * MiB
+    max_mail: int = 200 * MiB  # one .eml on disk: it is parsed whole
 
 
 class Budget:
@@ -247,6 +252,12 @@ def read_zip(
     """
     try:
         archive = zipfile.ZipFile(BytesIO(source) if isinstance(source, bytes) else source)
+    except OSError as exc:
+        if exc.errno is None:
+            return ZipContents((), (_unreadable_zip(where),))
+        # No read permission, or moved away: the zip itself may be fine.
+        message = f"压缩包打不开（{exc.strerror or '无法访问'}）。请检查文件是否还在、是否有读取权限后重试。"
+        return ZipContents((), (finding("file-unreadable", message, file=where),))
     except BROKEN_ZIP:
         return ZipContents((), (_unreadable_zip(where),))
     with archive:

@@ -77,6 +77,11 @@ def is_litter(path: str) -> bool:
     return name.lower() in _LITTER_NAMES or name.startswith(_LITTER_PREFIXES)
 
 
+# Folders inside the returns folder, at most this deep (a folder nested 1,100 levels
+# overflowed the recursion; nobody files returns 32 folders down).
+MAX_FOLDER_DEPTH = 32
+
+
 @dataclass(frozen=True)
 class _Carrier:
     """What the containers around a file pass down to it."""
@@ -94,6 +99,7 @@ class _Collector:
         self.findings: list[Finding] = []
         self._seen: set[tuple[int, int]] = set()
         self._labels: set[str] = set()
+        self.held = 0  # bytes of files taken out of zips and emails, for the whole batch
 
     def note(self, code: str, message: str, origin: tuple[str, ...]) -> None:
         self.findings.append(finding(code, message, file=ORIGIN_SEPARATOR.join(origin)))
@@ -117,7 +123,11 @@ class _Collector:
         self._labels.add(label)
         return self._walk_folder(path, label)
 
-    def _walk_folder(self, folder: Path, label: str) -> list[tuple[tuple[str, ...], Path]]:
+    def _walk_folder(self, folder: Path, label: str, depth: int = 0) -> list[tuple[tuple[str, ...], Path]]:
+        if depth > MAX_FOLDER_DEPTH:
+            message = f"文件夹嵌套超过 {MAX_FOLDER_DEPTH} 层，更深的内容未读取。请把报送文件放在较浅的文件夹里。"
+            self.note("file-unreadable", message, (label,))
+            return []
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError:
@@ -132,7 +142,7 @@ class _Collector:
                 self.note("file-symlink", message, (relative,))
             elif entry.is_dir(follow_symlinks=False):
                 if entry.name not in _LITTER_FOLDERS:
-                    found.extend(self._walk_folder(Path(entry.path), relative))
+                    found.extend(self._walk_folder(Path(entry.path), relative, depth + 1))
             elif entry.is_file(follow_symlinks=False):
                 if not is_litter(entry.name):
                     found.append(((relative,), Path(entry.path)))
@@ -157,6 +167,13 @@ class _Collector:
         if suffix in ZIP_SUFFIXES:
             self._open_zip(origin, path, carrier)
         elif suffix in MAIL_SUFFIXES:
+            if status.st_size > self.limits.max_mail:
+                message = (
+                    f"邮件文件有 {status.st_size // (1024 * 1024)} MB，超过 {self.limits.max_mail // (1024 * 1024)} MB，未读取。"
+                    "请把邮件中的附件另存出来放入回收文件夹。"
+                )
+                self.note("file-unreadable", message, origin)
+                return
             try:
                 data = path.read_bytes()
             except OSError:
@@ -201,6 +218,14 @@ class _Collector:
         elif suffix in UNSUPPORTED_ARCHIVE_SUFFIXES:
             self.note("archive-unsupported", _unsupported_archive(suffix), origin)
         else:
+            if self.held + len(data) > self.limits.max_batch:
+                message = (
+                    f"本批次从压缩包和邮件中取出的文件合计已超过 {self.limits.max_batch // (1024 * 1024)} MB，这个文件未读取。"
+                    "请把压缩包解压、邮件附件另存后放入回收文件夹，或分批核查。"
+                )
+                self.note("file-unreadable", message, origin)
+                return
+            self.held += len(data)
             self.files.append(
                 ReturnedFile(
                     origin=origin,

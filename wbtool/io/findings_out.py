@@ -9,6 +9,7 @@ from typing import Sequence
 
 from ..layout import FINDING_COLUMNS, finding_cells
 from ..model import Catalogue, Finding, Severity
+from ..text import spreadsheet_safe
 
 
 def findings_json(findings: Sequence[Finding], catalogue: Catalogue) -> bytes:
@@ -29,6 +30,8 @@ def findings_csv(findings: Sequence[Finding]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(FINDING_COLUMNS)
-    writer.writerows(finding_cells(f) for f in findings)
+    # Every cell neutralised (OWASP CSV injection): a typed text or a file name such as
+    # “@SUM(1+1)市委编办.xlsx” must not run as a formula when the bureau opens the file.
+    writer.writerows([spreadsheet_safe(cell) for cell in finding_cells(f)] for f in findings)
     # The BOM makes Excel on a Chinese Windows read the file as UTF-8, not GBK.
     return buffer.getvalue().encode("utf-8-sig")

@@ -44,9 +44,17 @@ _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
+# File names are limited to 255 bytes on Linux and macOS (a long Chinese attachment
+# name is 3 bytes a character); room is left for 「-2」 and the temporary prefix.
+MAX_NAME_BYTES = 200
+
+
 def target_name(unit: str, original_name: str) -> str:
-    """「退回修改-<单位>-<原文件名>.xlsx」, safe on Windows."""
-    return f"{safe_stem(f'退回修改-{unit}-{Path(original_name).stem}')}.xlsx"
+    """「退回修改-<单位>-<原文件名>.xlsx」, safe on Windows, short enough for any file system."""
+    stem = safe_stem(f"退回修改-{unit}-{Path(original_name).stem}")
+    while len(stem.encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return f"{stem.rstrip(' .')}.xlsx"
 
 
 def write_markup(data: bytes | None, original_name: str, unit: str, findings: Sequence[Finding], target: Path) -> None:
@@ -60,7 +68,8 @@ def write_markup(data: bytes | None, original_name: str, unit: str, findings: Se
 
 def _own_copy(data: bytes | None, name: str) -> Workbook | None:
     """The unit's own workbook, when it is an xlsx openpyxl can edit."""
-    if not data or Path(name).suffix.lower() not in (".xlsx", ".xlsm") or not zipfile.is_zipfile(io.BytesIO(data)):
+    # .xls / .ods returns arrive here already converted to xlsx bytes (pipeline.markup_returns).
+    if not data or Path(name).suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods", ".et") or not zipfile.is_zipfile(io.BytesIO(data)):
         return None
     try:
         return load_workbook(io.BytesIO(data))  # macros are dropped: the copy is a plain .xlsx

@@ -37,7 +37,9 @@ def read_master(path: str | Path, *, limit: int = 300) -> tuple[MasterEdits | No
         units = _grid(book, sheets.get(layout.SHEET_UNITS))
         listed = _grid(book, sheets.get(layout.SHEET_FINDINGS))
     except Exception as exc:  # calamine raises its own error types for broken files
-        return None, [finding("file-unreadable", f"汇总表无法打开：{exc}。请确认文件未损坏、未加密，并另存为 xlsx 后重试。", file=file)]
+        # Not the library's English text (「Cannot detect file format」): one Chinese reason.
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "文件已损坏、已加密或不是 Excel 工作簿"
+        return None, [finding("file-unreadable", f"汇总表无法打开（{why}）。请选择 wbtool merge 生成的汇总表；如已加密请先去掉密码。", file=file)]
 
     rows, findings = _table_rows(table, sheets[layout.SHEET_TABLE], file, limit)
     if rows is None:

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import xlsxwriter
+import xlsxwriter.exceptions
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from .. import wordcount
 from ..atomic import atomic_path
+from ..errors import CannotWrite
 from ..findings import CODES
 from ..layout import (
     COL_DEADLINE,
@@ -44,7 +46,7 @@ from ..layout import (
     finding_cells,
 )
 from ..model import Master, Severity, TaskRow, UnitStatus
-from ..text import printable
+from ..text import printable, utf16_chunks, utf16_cut, utf16_len
 from .xlsx_common import (
     BODY_FONT,
     BODY_SIZE,
@@ -70,6 +72,9 @@ EXCEL_CELL_LIMIT = 32_767
 MasterWriteError = XlsxRefused
 
 CUT_NOTE = "……（超出 Excel 单元格容量，全文见“明细”工作表）"
+# 明细 holds every entry whole: a text longer than a cell goes on in the cells to the
+# right of the table, on the same row, each piece saying where the next one is.
+GOES_ON = "……（接右侧单元格）"
 
 
 def clean(text: str | None) -> str:
@@ -79,8 +84,8 @@ def clean(text: str | None) -> str:
     where the full texts are (明细 holds every entry, each far below the limit).
     """
     text = printable(text)
-    if len(text) > EXCEL_CELL_LIMIT:
-        return text[: EXCEL_CELL_LIMIT - len(CUT_NOTE)] + CUT_NOTE
+    if utf16_len(text) > EXCEL_CELL_LIMIT:  # Excel counts UTF-16 units: an emoji is two
+        return utf16_cut(text, EXCEL_CELL_LIMIT - utf16_len(CUT_NOTE)) + CUT_NOTE
     return text
 
 
@@ -91,7 +96,9 @@ class _Book:
     """An xlsxwriter workbook whose every write is checked and whose formats are cached."""
 
     def __init__(self, path: Path):
-        self.workbook = xlsxwriter.Workbook(str(path), workbook_options(remove_timezone=True))
+        # xlsxwriter builds each sheet in a temporary file: beside the output
+        # (atomic.WORK_DIR), never in a shared $TMPDIR, and cleaned on the next run.
+        self.workbook = xlsxwriter.Workbook(str(path), workbook_options(remove_timezone=True, tmpdir=str(path.parent)))
         self._formats: dict[tuple, Any] = {}
         # The same texts recur across the sheets (unit and file names on every row of
         # 明细, an entry in 明细 and again in a 问题清单 row): clean and measure each once.
@@ -454,7 +461,10 @@ def _write_details_sheet(book: _Book, master: Master) -> None:
         book.text(sheet, row, 0, entry.unit, plain)
         _number(sheet, row, 1, entry.task, centre)
         book.text(sheet, row, 2, task, plain)
-        book.text(sheet, row, 3, entry.text, plain)
+        pieces = utf16_chunks(printable(entry.text), EXCEL_CELL_LIMIT - utf16_len(GOES_ON))
+        book.text(sheet, row, 3, pieces[0] + (GOES_ON if len(pieces) > 1 else ""), plain)
+        for extra, piece in enumerate(pieces[1:], start=len(DETAIL_COLUMNS)):
+            book.text(sheet, row, extra, piece + (GOES_ON if extra - len(DETAIL_COLUMNS) + 2 < len(pieces) else ""), plain)
         _number(sheet, row, 4, wordcount.count(entry.text), centre)
         book.text(sheet, row, 5, entry.file, plain)
         book.text(sheet, row, 6, entry.cell, plain)
@@ -504,5 +514,8 @@ def write_master(master: Master, path: str | Path) -> Path:
         _write_findings_sheet(book, master)
         _chart_data(book, master.units)
         book.workbook.set_properties({"title": master.catalogue.title, "subject": "任务完成情况汇总", "created": master.made_at})
-        book.workbook.close()
+        try:
+            book.workbook.close()
+        except xlsxwriter.exceptions.FileCreateError as exc:  # a full disk: not an OSError in xlsxwriter
+            raise CannotWrite(f"无法写入汇总表 {path}：{exc}。请确认磁盘有空间、文件夹可写，然后重试。") from exc
     return path

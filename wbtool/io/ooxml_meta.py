@@ -12,11 +12,12 @@ size-checked before they are inflated, and every XML part that declares anything
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from xml.etree import ElementTree as PlainElementTree
 
 import olefile
@@ -28,9 +29,23 @@ MAX_META_PART = 4 * 1024 * 1024
 # The formula scan reads one worksheet part; calamine has already read it once.
 MAX_SHEET_PART = 64 * 1024 * 1024
 
-# LibreOffice writes meta.xml dates in local time without a zone; the bureau and
-# its units are all on China Standard Time.
+# LibreOffice writes meta.xml dates in local time without a zone.  Which local time
+# is an assumption, made explicit here rather than taken from the machine that runs
+# the check: the units' zone, WBTOOL_TIMEZONE (an IANA name), by default
+# Asia/Shanghai — the bureau and its units are on China Standard Time.
 CHINA = timezone(timedelta(hours=8))
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def units_zone() -> tzinfo:
+    """The zone a saved time without one is read in (see above); never the machine's."""
+    name = os.environ.get("WBTOOL_TIMEZONE") or DEFAULT_TIMEZONE
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    except Exception:  # no tz database (Windows without tzdata), or a bad name
+        return CHINA
 
 _NS = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
@@ -111,6 +126,18 @@ class Package:
             return {}
         return _formulas_in(self._zip.read(info), column)
 
+    def column_errors(self, sheet_part: str, column: int) -> dict[int, str]:
+        """``{row: "#N/A"}`` for the cells of one 0-based column that hold an error value
+        without a formula: a unit that types #N/A gets an error cell, which calamine
+        reads as empty (and would be 「没有填写」)."""
+        try:
+            info = self._zip.getinfo(sheet_part)
+        except KeyError:
+            return {}
+        if info.file_size > MAX_SHEET_PART:
+            return {}
+        return _errors_in(self._zip.read(info), column)
+
 
 def _package_kind(package: zipfile.ZipFile, names: set[str]) -> str | None:
     if "xl/workbook.xml" in names:
@@ -134,7 +161,7 @@ def _ods_meta(raw: bytes | None) -> DocumentMeta:
     }
     date = root.findtext(".//dc:date", namespaces=_NS)
     generator = root.findtext(".//meta:generator", namespaces=_NS)
-    return DocumentMeta("ods", properties=properties, saved_at=_parse_time(date, CHINA), application=generator)
+    return DocumentMeta("ods", properties=properties, saved_at=_parse_time(date, units_zone()), application=generator)
 
 
 def ole_meta(data: bytes) -> DocumentMeta:
@@ -176,6 +203,25 @@ def _formulas_in(raw: bytes, column: int) -> dict[int, str]:
         if index is not None:
             text = shared.setdefault(index, text) if text else shared.get(index, "")
         found[int(match.group(1))] = "=" + text
+    return found
+
+
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{1,16})</(?:\w+:)?v>")
+
+
+def _errors_in(raw: bytes, column: int) -> dict[int, str]:
+    if b't="e"' not in raw:
+        return {}
+    reference = re.compile(rb'\br="' + xl_col_to_name(column).encode() + rb'(\d+)"')
+    found: dict[int, str] = {}
+    for match in _ERROR_CELL.finditer(raw):
+        where = reference.search(match.group(1))
+        if where is None or b"<f" in match.group(2) or b":f>" in match.group(2) or b":f " in match.group(2):
+            continue
+        value = _ERROR_VALUE.search(match.group(2))
+        if value is not None:
+            found[int(where.group(1))] = value.group(1).decode("utf-8", "replace")
     return found
 
 

@@ -31,7 +31,11 @@ from .ooxml_meta import DocumentMeta
 from .read_sheet import Grid
 
 
-HEADER_SEARCH_ROWS = 30
+# The header is looked for in the whole used range, up to this many rows: a cover
+# letter of a page or two above the table is common, and losing every text because
+# the header sat at row 31 is worse than scanning (one look at a cell's first
+# character rules out almost every cell).
+HEADER_SEARCH_ROWS = 5000
 
 
 def _first_characters(*roles: str) -> frozenset[str]:
@@ -131,6 +135,7 @@ def form_rows(layout: Layout, cell_name) -> tuple[FormRow, ...]:
                 owners=_clean(_cell(cells, owners_at)),
                 entry=entry,
                 entry_cell=cell_name(index, entry_at),
+                task_cell=cell_name(index, task_at) if task_at is not None else None,
             )
         )
     return tuple(rows)
@@ -232,15 +237,22 @@ def read_file(file: ReturnedFile, password: str | None = None) -> ReadResult:
         raise
     except MemoryError:
         return unreadable(file, "读取时占用内存过多")
-    except OSError as exc:  # gone, locked, or no permission: the file itself may be fine
-        message = f"文件打不开（{exc.strerror or exc}）。请检查文件是否还在、是否有读取权限后重试。"
+    except OSError as exc:
+        if exc.errno is None:  # a parser's own OSError (olefile: "incomplete OLE sector"): the file is damaged
+            return unreadable(file, "文件不完整或已损坏", advice=RESEND)
+        # gone, locked, or no permission: the file itself may be fine
+        message = f"文件打不开（{exc.strerror or '无法访问'}）。请检查文件是否还在、是否有读取权限后重试。"
         return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),))
-    except BaseException as exc:  # calamine panics raise pyo3's PanicException, not an Exception
-        return unreadable(file, f"文件已损坏或格式无法识别：{type(exc).__name__}")
+    except BaseException:  # calamine panics raise pyo3's PanicException, not an Exception
+        return unreadable(file, "文件已损坏或格式无法识别", advice=RESEND)
 
 
-def unreadable(file: ReturnedFile, reason: str) -> ReadResult:
-    message = f"文件无法读取（{reason}）。{RESAVE}"
+# A damaged file cannot be opened, so it cannot be re-saved either: ask for it again.
+RESEND = "请单位用 Excel 或 WPS 打开原文件确认无误后，另存为 .xlsx 重新报送；如打不开，请重新发送一份完好的文件。"
+
+
+def unreadable(file: ReturnedFile, reason: str, *, advice: str = RESAVE) -> ReadResult:
+    message = f"文件无法读取（{reason}）。{advice}"
     return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),))
 
 
@@ -339,8 +351,9 @@ def _read_spreadsheet(
         return ReadResult(Role.UNREADABLE, findings=(*findings, finding("form-not-found", message, file=file.display)))
     layout = layouts[0]
     grid = layout.grid
-    entry_column = sheet_cell(grid.name, 1, grid.first_col + layout.columns["entry"])[:-1]  # 填报表!E
-    rows = form_rows(layout, lambda r, c: f"{entry_column}{grid.first_row + r}")
+    # Column prefixes (填报表!E) made once: cells are named for every row of every file.
+    prefixes = {col: sheet_cell(grid.name, 1, grid.first_col + col)[:-1] for col in layout.columns.values()}
+    rows = form_rows(layout, lambda r, c: f"{prefixes[c]}{grid.first_row + r}")
     if package is not None and meta.kind == "xlsx" and grid.name in meta.sheet_parts:
         column = grid.first_col - 1 + layout.columns["entry"]
         rows = _with_formulas(package, meta.sheet_parts[grid.name], column, rows)
@@ -391,8 +404,11 @@ def _ole_meta(data: bytes) -> DocumentMeta:
 def _with_formulas(package: ooxml_meta.Package, part: str, column: int, rows: tuple[FormRow, ...]) -> tuple[FormRow, ...]:
     try:
         formulas = package.column_formulas(part, column)
+        errors = package.column_errors(part, column)
     except Exception:  # the values are read; only the formula flag is lost
         return rows
+    if errors:  # #N/A typed as the entry: what the unit typed, not 「没有填写」
+        rows = tuple(replace(row, entry=errors[row.row]) if row.row in errors and row.entry is None else row for row in rows)
     if not formulas:
         return rows
     return tuple(replace(row, entry_formula=formulas[row.row]) if row.row in formulas else row for row in rows)

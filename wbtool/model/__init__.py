@@ -10,7 +10,7 @@ from .batch import Assignment, GeneratedFile, GenerateResult, Manifest, Manifest
 from .catalogue import MEMBER, OTHER, SCHOOL, UNIT_KINDS, Catalogue, Group, Notice, Progress, ReportHead, Section, Task, Unit
 from .check import CheckResult, Entry, FileReport
 from .findings import Finding, Severity, has_errors
-from .master import Master, MasterEdits, MasterRow, MergeResult, Submission, TaskRow, UnitStatus
+from .master import Master, MasterEdits, MasterRow, MergeResult, Submission, TaskRow, UnitStatus, submission
 from .report import BODY, H1, H2, H3, Block, MasterView, Report, TableRow
 from .returns import ORIGIN_SEPARATOR, Form, FormRow, Identity, ReadResult, ReturnedFile, Role
 
@@ -19,7 +19,7 @@ __all__ = [
     "MEMBER", "OTHER", "SCHOOL", "UNIT_KINDS", "Catalogue", "Group", "Notice", "Progress", "ReportHead", "Section", "Task", "Unit",
     "CheckResult", "Entry", "FileReport",
     "Finding", "Severity", "has_errors",
-    "Master", "MasterEdits", "MasterRow", "MergeResult", "Submission", "TaskRow", "UnitStatus",
+    "Master", "MasterEdits", "MasterRow", "MergeResult", "Submission", "TaskRow", "UnitStatus", "submission",
     "BODY", "H1", "H2", "H3", "Block", "MasterView", "Report", "TableRow",
     "ORIGIN_SEPARATOR", "Form", "FormRow", "Identity", "ReadResult", "ReturnedFile", "Role",
 ]

@@ -33,7 +33,8 @@ class FileReport:
     unit: str | None
     role: Role
     saved_at: datetime | None = None
-    sender: str | None = None
+    sender: str | None = None  # email address of the message that carried it
+    sent_at: datetime | None = None  # and that message's Date:
 
 
 @dataclass(frozen=True)

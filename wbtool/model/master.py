@@ -18,7 +18,22 @@ class Submission(str, Enum):
     RETURNED = "已报送"
     PARTIAL = "部分报送"  # a form came back with some of the unit's tasks unfilled
     ATTACHMENTS_ONLY = "仅附件"  # documents came, the form did not
+    BLANK = "已报送，未填写"  # the form came back with nothing typed (the blank template)
+    UNREADABLE = "已报送，无法读取"  # files came, none could be read (encrypted, damaged)
     MISSING = "未报送"
+
+
+def submission(*, forms: int, others: int, unreadable: int, filled: int, owned: int) -> Submission:
+    """One unit's 报送情况 from what arrived: forms read, other documents, unreadable files."""
+    if forms:
+        if filled == 0 and owned:
+            return Submission.BLANK
+        return Submission.RETURNED if filled >= owned else Submission.PARTIAL
+    if filled:  # entries without a form of its own (e.g. a master re-read): as before
+        return Submission.RETURNED if filled >= owned else Submission.PARTIAL
+    if unreadable:
+        return Submission.UNREADABLE
+    return Submission.ATTACHMENTS_ONLY if others else Submission.MISSING
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,8 @@ class UnitStatus:
     filled: int = 0
     errors: int = 0
     warnings: int = 0
+    forms: int = -1  # forms read; -1: not known (a status read back from a master)
+    unreadable: int = 0  # files that came but could not be read
 
     @property
     def missing(self) -> int:
@@ -61,6 +78,11 @@ class UnitStatus:
     def status(self) -> Submission:
         if not self.returned:
             return Submission.MISSING
+        if self.forms >= 0:
+            if self.forms == 0 and self.unreadable and not self.filled:
+                return Submission.UNREADABLE
+            if self.forms and self.owned and not self.filled:
+                return Submission.BLANK
         return Submission.RETURNED if self.filled >= self.owned else Submission.PARTIAL
 
 
@@ -85,6 +107,9 @@ class MergeResult:
     master: Master
     outputs: tuple[Path, ...]  # master workbook, report, findings.json, findings.csv
     findings: tuple[Finding, ...]
+    backup: Path | None = None  # the previous master, kept under a dated name
+    finals_kept: int = 0  # 定稿 carried over from the previous master
+    finals_review: int = 0  # of those, whose 完成情况 changed since: to review
 
     @property
     def has_errors(self) -> bool:

@@ -80,6 +80,7 @@ class FormRow:
     entry: str | None
     entry_cell: str  # e.g. 填报表!E7 or 表1 第3行
     entry_formula: str | None = None
+    task_cell: str | None = None  # the 主要任务 cell, e.g. 填报表!C7
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,129 @@
+"""Issue 10, items 13 and 14: ``merge`` killed at random moments, and Ctrl-C.
+
+Each run is SIGKILLed at a random moment (bounded: 10 runs, each under ~1.5 s).
+Afterwards the previous master is intact (a valid master with the bureau's 定稿),
+no process of the run is alive (readers' workers, fork server, report process),
+and no temporary file is left: none in $TMPDIR, and what is left in ``--out``'s
+work folder is removed by the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import returns as R
+from wbtool.atomic import WORK_DIR
+from wbtool.io.master_read import read_master
+from wbtool.pipeline import output_names
+
+UNITS = ["宜兴市", "江阴市", "市教育局", "市科技局"]
+RUNS = 10
+
+
+def _session_members(sid: int) -> list[int]:
+    """Pids of live (not zombie) processes in session ``sid``."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        state, session = fields[0], int(fields[3])
+        if session == sid and state != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+def _files_in(folder: Path) -> list[Path]:
+    """Regular files under ``folder``: multiprocessing's own pymp-* folders hold only the
+    fork server's socket, which no unit's text is in, and are not counted."""
+    return [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
+
+
+def _wait_gone(sid: int, seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while True:
+        alive = _session_members(sid)
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def batch(wuxi, tmp_path):
+    returns = tmp_path / "回收材料"
+    for unit in UNITS:
+        tasks = wuxi.tasks_of(unit)
+        if tasks:
+            R.fill(R.template(wuxi, unit, tmp_path / "t" / unit), {t.no: f"{unit}第{t.no}项已完成" for t in tasks}, returns / f"{unit}.xlsx")
+    return returns
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_merge_killed_at_random_moments_leaves_previous_master_no_child_no_temp_file(wuxi, batch, tmp_path):
+    out = tmp_path / "汇总"
+    tmp = tmp_path / "TMPDIR"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    command = [sys.executable, "-m", "wbtool", "merge", str(batch), "--out", str(out)]
+    first = subprocess.run(command, env=env, capture_output=True, timeout=120)
+    assert first.returncode in (0, 1), first.stderr.decode()
+    master = out / output_names(wuxi)["master"]
+    assert read_master(master)[0] is not None
+
+    rng = random.Random(10)
+    for run in range(RUNS):
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(rng.uniform(0.05, 1.5))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        alive = _wait_gone(process.pid, 5.0)
+        for pid in alive:  # do not leave them to the next test, then fail
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        assert not alive, f"run {run}: processes outlived the killed merge: {alive}"
+        edits, findings = read_master(master)
+        assert edits is not None, f"run {run}: previous master damaged: {findings}"
+        assert not _files_in(tmp), f"run {run}: temporary files in $TMPDIR"
+        leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != WORK_DIR]
+        assert not leftovers, f"run {run}: temporary files in --out: {leftovers}"
+
+    last = subprocess.run(command, env=env, capture_output=True, timeout=120)
+    assert last.returncode in (0, 1), last.stderr.decode()
+    assert not (out / WORK_DIR).exists(), "the next run cleans what a killed run left"
+    assert not _files_in(tmp)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
+@pytest.mark.parametrize("after", [0.15, 0.4, 0.8])
+def test_ctrl_c_says_aborted_and_exits_130(wuxi, batch, tmp_path, after):
+    out = tmp_path / "汇总"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wbtool", "merge", str(batch), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    time.sleep(after)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    text = err.decode("utf-8", "replace")
+    if process.returncode in (0, 1):
+        pytest.skip("merge finished before the signal")  # a fast machine
+    assert process.returncode == 130, text
+    assert "已中止" in text and "Traceback" not in text, text
+    assert not _wait_gone(process.pid, 5.0)
