@@ -62,7 +62,10 @@ def test_csv_is_the_findings_csv_that_merge_writes(tmp_path):
     assert checked.exit_code == merged.exit_code == 1
     written = (tmp_path / "汇总" / "findings.csv").read_bytes()
     assert {"over-limit", "not-owner"} <= {row["代码"] for row in csv.DictReader(io.StringIO(written.decode("utf-8-sig")))}
-    assert checked.stdout_bytes == written
+    # merge alone knows which tasks the report prints as 「（待定稿）」: those rows aside
+    # (which version of task 13 is current no longer hangs on the files' disk times).
+    merge_only = b"".join(line for line in written.splitlines(keepends=True) if b",final-pending," not in line)
+    assert checked.stdout_bytes == merge_only
 
 
 def test_table_summarises_units_and_collapses_unit_missing(tmp_path):

@@ -244,7 +244,7 @@ def test_markup_of_a_merged_range_bomb_is_bounded_and_still_lists_the_problems(w
     _with_merged_range_to_the_sheet_end(filled, returns / f"{UNIT}.xlsx")
     result = check_returns([returns], wuxi, read=read_here)
     started = datetime.now()
-    written = [p for paths in markup_returns([returns], result, tmp_path / "退回修改").values() for p in paths]
+    written = markup_returns([returns], result, tmp_path / "退回修改")
     assert (datetime.now() - started).total_seconds() < 60
     assert len(written) == 1 and written[0].is_file()
 
@@ -327,7 +327,8 @@ def test_header_below_row_30_under_a_cover_letter_keeps_every_text(wuxi, tmp_pat
 
 
 def test_hundred_thousand_character_entry_is_whole_in_details_across_cells(wuxi, tmp_path):
-    from wbtool.io.master_xlsx import CONTINUED
+    from wbtool.io.master_xlsx import GOES_ON
+    from wbtool.layout import DETAIL_COLUMNS
 
     tasks = [t.no for t in wuxi.tasks_of(UNIT)]
     text = "".join(f"第{i:05d}句。" for i in range(12_500))  # 100,000 characters
@@ -338,7 +339,8 @@ def test_hundred_thousand_character_entry_is_whole_in_details_across_cells(wuxi,
     book = load_workbook(result.outputs[0])
     for row in book[layout.SHEET_DETAILS].iter_rows(values_only=True):
         if isinstance(row[3], str) and row[3].startswith("第00000句"):
-            joined = "".join(c.removesuffix(CONTINUED) for c in row[3:4] + row[9:] if isinstance(c, str))
+            entry = DETAIL_COLUMNS.index(layout.COL_ENTRY)
+            joined = "".join(c.removesuffix(GOES_ON) for c in row[entry : entry + 1] + row[len(DETAIL_COLUMNS) :] if isinstance(c, str))
             assert joined == text
             break
     else:
@@ -588,7 +590,7 @@ def test_markup_of_an_xls_return_marks_the_units_own_sheet_not_only_the_list(wux
     returns = tmp_path / "回收材料"
     [xls] = R.resave([filled], "xls", returns)
     result = check_returns([returns], wuxi, read=read_here)
-    [written] = [p for paths in markup_returns([returns], result, tmp_path / "退回修改").values() for p in paths]
+    [written] = markup_returns([returns], result, tmp_path / "退回修改")
     book = load_workbook(written)
     assert R.FILL_SHEET in book.sheetnames
     assert any(c.comment for row in book[R.FILL_SHEET].iter_rows() for c in row)
