@@ -622,3 +622,15 @@ def test_merge_command_says_what_it_carried_over_and_where_the_backup_is(wuxi, t
     again = CliRunner().invoke(main, ["merge", str(returns), "--out", str(out)])
     text = again.output.replace("\n", "")
     assert "备份" in text and "沿用了上一版汇总表中修改过的定稿 1 项" in text, again.output
+
+
+def test_every_unit_counts_once_in_the_progress_pie_whatever_its_status(wuxi, tmp_path):
+    returns = tmp_path / "回收材料"
+    R.template(wuxi, UNIT, returns)  # 已报送，未填写
+    result = _merge(returns, tmp_path / "汇总", wuxi)
+    book = load_workbook(result.outputs[0])
+    data = book[layout.SHEET_CHART_DATA] if hasattr(layout, "SHEET_CHART_DATA") else None
+    if data is None:
+        pytest.skip("no chart data sheet")
+    states = [row[0] for row in data.iter_rows(min_row=2, values_only=True) if row[0]]
+    assert set(states) >= {u.status.value for u in result.master.units}

@@ -401,7 +401,9 @@ def _unit_row(book: _Book, sheet, row: int, status: UnitStatus, time_fmt) -> Non
     _check(sheet.set_row(row, book.row_height([(status.unit, UNIT_WIDTHS[0]), (files, UNIT_WIDTHS[4])])), "set_row")
 
 
-STATES = ("已报送", "部分报送", "未报送")
+# Every 报送情况 a unit can have, so that each unit counts once in the pie.
+STATES = ("已报送", "部分报送", "已报送，未填写", "已报送，无法读取", "未报送")
+STATE_COLOURS = ("#70AD47", "#FFC000", "#F4B183", "#7F7F7F", "#C00000")
 
 
 def _chart_data(book: _Book, units: Sequence[UnitStatus]) -> None:
@@ -430,7 +432,7 @@ def _progress_chart(book: _Book, sheet, units: Sequence[UnitStatus]) -> None:
             "categories": [SHEET_CHART_DATA, 1, 0, len(STATES), 0],
             "values": [SHEET_CHART_DATA, 1, 1, len(STATES), 1],
             "data_labels": {"value": True, "category": True},
-            "points": [{"fill": {"color": "#70AD47"}}, {"fill": {"color": "#FFC000"}}, {"fill": {"color": "#C00000"}}],
+            "points": [{"fill": {"color": colour}} for colour in STATE_COLOURS],
         }
     )
     chart.show_hidden_data()  # the data sheet is hidden
