@@ -8,12 +8,37 @@ import zipfile
 import docx
 from docx.table import Table
 
+from docx.oxml.ns import qn
+
+from .. import wordcount
+from ..model import Material
 from .read_sheet import Grid
+
+TITLE_CHARS = 80  # a first line longer than this is body text, not a title
+
+
+def open_document(data: bytes):
+    """The python-docx document of a .docx / .docm package (read in memory)."""
+    return docx.Document(io.BytesIO(_as_plain_docx(data)))
 
 
 def read_tables(data: bytes) -> tuple[Grid, ...]:
+    return tables_of(open_document(data))
+
+
+def measure(document, format: str = "docx") -> Material:
+    """字数 of every paragraph (table cells included) and the first line, for the 材料清单."""
+    words, title = 0, ""
+    for paragraph in document.element.body.iter(qn("w:p")):
+        text = "".join(node.text or "" for node in paragraph.iter(qn("w:t")))
+        words += wordcount.count(text)
+        if not title and text.strip():
+            title = text.strip()[:TITLE_CHARS]
+    return Material(format=format, words=words, title=title)
+
+
+def tables_of(document) -> tuple[Grid, ...]:
     """The document's tables in reading order, named 表1, 表2 …; a nested table follows its host."""
-    document = docx.Document(io.BytesIO(_as_plain_docx(data)))
     grids: list[Grid] = []
     for table in document.tables:
         _collect(table, grids)

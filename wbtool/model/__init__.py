@@ -10,6 +10,10 @@ from .batch import Assignment, GeneratedFile, GenerateResult, Manifest, Manifest
 from .catalogue import MEMBER, OTHER, SCHOOL, UNIT_KINDS, Catalogue, Group, Notice, Progress, ReportHead, Section, Task, Unit
 from .check import CheckResult, Entry, FileReport
 from .findings import Finding, Severity, has_errors
+from .package import (
+    CASE, CATEGORIES, EVIDENCE, OTHER_MATERIAL, STAMPED, SUMMARY,
+    Material, MaterialRule, PackageRules, PackageStatus, PackedMaterial,
+)
 from .master import Master, MasterEdits, MasterRow, MergeResult, Submission, TaskRow, UnitStatus
 from .report import BODY, H1, H2, H3, Block, MasterView, Report, TableRow
 from .returns import ORIGIN_SEPARATOR, Form, FormRow, Identity, ReadResult, ReturnedFile, Role
@@ -21,5 +25,7 @@ __all__ = [
     "Finding", "Severity", "has_errors",
     "Master", "MasterEdits", "MasterRow", "MergeResult", "Submission", "TaskRow", "UnitStatus",
     "BODY", "H1", "H2", "H3", "Block", "MasterView", "Report", "TableRow",
+    "CASE", "CATEGORIES", "EVIDENCE", "OTHER_MATERIAL", "STAMPED", "SUMMARY",
+    "Material", "MaterialRule", "PackageRules", "PackageStatus", "PackedMaterial",
     "ORIGIN_SEPARATOR", "Form", "FormRow", "Identity", "ReadResult", "ReturnedFile", "Role",
 ]

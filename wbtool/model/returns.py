@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import Enum
 
 from .findings import Finding
+from .package import Material
 
 ORIGIN_SEPARATOR = " › "
 
@@ -107,5 +108,6 @@ class ReadResult:
     role: Role
     form: Form | None = None
     findings: tuple[Finding, ...] = ()
+    material: Material | None = None  # an attachment, measured (words, pages, title)
 
 
