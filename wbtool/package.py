@@ -86,7 +86,14 @@ def pack(
     if rules is None:
         return (), (), []
     materials = tuple(
-        PackedMaterial(unit, *classify(file.name, material, rules), file=file.display, name=PurePosixPath(file.name).name, material=material)
+        PackedMaterial(
+            unit,
+            *classify(file.name, material, rules),
+            file=file.display,
+            name=PurePosixPath(file.name).name,
+            material=material,
+            saved_at=file.modified_at,
+        )
         for file, unit, material in attachments
     )
     by_unit: dict[str, list[PackedMaterial]] = defaultdict(list)
