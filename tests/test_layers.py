@@ -43,6 +43,8 @@ DEFERRED_OK = {
     ("wbtool.pipeline", "wbtool.io.master_read"),
     ("wbtool.pipeline", "wbtool.io.markup"),
     ("wbtool.pipeline", "wbtool.io.report_docx"),
+    ("wbtool.pipeline", "wbtool.io.compilation_docx"),
+    ("wbtool.pipeline", "wbtool.io.read"),
     ("wbtool.pool", "wbtool.io.read"),
     ("wbtool.io.read", "wbtool.io.read_docx"),
     ("wbtool.io.read", "wbtool.io.read_pdf"),

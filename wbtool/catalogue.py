@@ -154,7 +154,8 @@ def _package(raw: Any) -> PackageRules | None:
     name = str(raw.get("name") or "{单位}")
     if "{单位}" not in name:
         raise ValueError(f"package.name“{name}”应含“{{单位}}”，例如“{{单位}}样板建设总结”")
-    return PackageRules(name=name, materials=tuple(_material_rule(item) for item in raw.get("materials") or ()))
+    materials = tuple(_material_rule(item) for item in raw.get("materials") or ())
+    return PackageRules(name=name, materials=materials, subject=str(raw.get("subject") or "").strip())
 
 
 def _material_rule(raw: dict) -> MaterialRule:

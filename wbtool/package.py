@@ -23,12 +23,15 @@ from .model import (
     STAMPED,
     SUMMARY,
     Catalogue,
+    Compilation,
     Finding,
     Material,
     MaterialRule,
     PackageRules,
     PackageStatus,
     PackedMaterial,
+    Passage,
+    Piece,
     ReturnedFile,
 )
 from .owners import squeeze
@@ -205,3 +208,33 @@ def _status(unit: str, mine: Sequence[PackedMaterial], named: bool, expected: st
         named=named,
         expected_name=expected,
     )
+
+
+# ---------------------------------------------------------------------------
+# The 汇编
+# ---------------------------------------------------------------------------
+
+COMPILED = (CASE, SUMMARY)  # the kinds gathered into a 汇编 of their own
+TITLE_CHARS = 60  # a first paragraph longer than this is body text, not the document's title
+
+
+def to_compile(materials: Sequence[PackedMaterial], kind: str, catalogue: Catalogue) -> list[PackedMaterial]:
+    """The materials of ``kind`` in the catalogue's unit order (a unit's own in file order)."""
+    order = {unit.name: index for index, unit in enumerate(catalogue.units)}
+    chosen = [item for item in materials if item.category == kind]
+    return sorted(chosen, key=lambda item: (order.get(item.unit, len(order)), item.unit, item.file))
+
+
+def compilation(kind: str, items: Sequence[PackedMaterial], contents: Sequence[tuple], catalogue: Catalogue) -> Compilation:
+    """The 汇编 of ``kind``: one piece per document read (``contents[i]`` is ``items[i]``'s blocks, or None)."""
+    pieces = tuple(_piece(item, blocks) for item, blocks in zip(items, contents) if blocks is not None)
+    subject = catalogue.package.subject if catalogue.package else ""
+    return Compilation(title=f"{kind}汇编", subtitle=subject or catalogue.title, pieces=pieces)
+
+
+def _piece(item: PackedMaterial, blocks: tuple) -> Piece:
+    """The document's first paragraph is its title when it is short; else the file name is."""
+    first = blocks[0] if blocks else None
+    if isinstance(first, Passage) and len(first.text.strip()) <= TITLE_CHARS:
+        return Piece(unit=item.unit, title=first.text.strip(), blocks=tuple(blocks[1:]), file=item.file)
+    return Piece(unit=item.unit, title=PurePosixPath(item.name).stem, blocks=tuple(blocks), file=item.file)

@@ -312,6 +312,29 @@ def _read_old_word(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
     return _measured(file, format, measure)
 
 
+def read_content(file: ReturnedFile, password: str | None = None) -> ReadResult:
+    """The whole text of a 工作总结 or 典型经验 (.docx, or .doc/.wps through LibreOffice), for the 汇编.
+
+    A reader for ``pool.read_all(reader=…)``: run in the readers' processes, under
+    their limits.  A document that cannot be read gives ``content=None`` and a finding.
+    """
+    # Imported here: only the 汇编 reads whole documents.
+    from . import read_docx
+
+    suffix = PurePath(file.name).suffix.lower()
+    try:
+        data = file.read_bytes()
+        if suffix in OLD_WORD_SUFFIXES:
+            data = soffice.convert(data, suffix, "docx", timeout=CONVERT_TIMEOUT)
+        return ReadResult(Role.ATTACHMENT, content=read_docx.content(read_docx.open_document(data)))
+    except soffice.ConversionError as exc:
+        return _unmeasured(file, OLD_WORD_SUFFIXES.get(suffix, "docx"), str(exc))
+    except (MemoryError, KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        return _unmeasured(file, "docx", f"文件已损坏或格式无法识别（{type(exc).__name__}）")
+
+
 def _head(file: ReturnedFile) -> bytes:
     if file.data is not None:
         return file.data[:8]

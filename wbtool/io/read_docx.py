@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import docx
 from docx.table import Table
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from docx.oxml.ns import qn
 
 from .. import wordcount
-from ..model import Material
+from ..model import BODY_LEVEL, Material, Passage, Picture, TableText
 from .read_sheet import Grid
 
 TITLE_CHARS = 80  # a first line longer than this is body text, not a title
@@ -118,3 +121,77 @@ def _as_plain_docx(data: bytes) -> bytes:
 def as_plain_docx(data: bytes) -> bytes:
     """The package as python-docx can open it (macro-enabled documents and templates included)."""
     return _as_plain_docx(data)
+
+
+# ---------------------------------------------------------------------------
+# The whole text of a document, in order, for the 汇编.
+# ---------------------------------------------------------------------------
+
+_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+_EMU_PER_MM = 36000
+
+
+def content(document) -> tuple[Passage | Picture | TableText, ...]:
+    """Every paragraph, picture and table of the body in reading order.
+
+    A paragraph keeps its heading level (Heading 1–3 / 标题 1–3, or an outline
+    level) and which runs are bold; an empty paragraph is dropped (it only spaces).
+    """
+    blocks: list[Passage | Picture | TableText] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            blocks.extend(_paragraph_blocks(Paragraph(child, document._body), document))
+        elif child.tag == qn("w:tbl"):
+            table = Table(child, document._body)
+            rows = tuple(tuple(cell.text for cell in _unique_cells(row.cells)) for row in table.rows)
+            if any(any(text.strip() for text in row) for row in rows):
+                blocks.append(TableText(rows))
+    return tuple(blocks)
+
+
+def _paragraph_blocks(paragraph: Paragraph, document) -> list[Passage | Picture]:
+    blocks: list[Passage | Picture] = []
+    # Every run, also those inside hyperlinks, tracked insertions and fields: nothing a unit wrote is left out.
+    runs = tuple((run.text, bool(run.bold)) for run in (Run(r, paragraph) for r in paragraph._p.iter(qn("w:r"))) if run.text)
+    if "".join(text for text, _ in runs).strip():
+        blocks.append(Passage(_level(paragraph), _merged(runs)))
+    for blip in paragraph._p.iter(qn("a:blip")):
+        picture = _picture(blip, document)
+        if picture is not None:
+            blocks.append(picture)
+    return blocks
+
+
+def _merged(runs: tuple[tuple[str, bool], ...]) -> tuple[tuple[str, bool], ...]:
+    """Neighbouring runs of the same weight as one (Word splits runs at every edit)."""
+    merged: list[list] = []
+    for text, bold in runs:
+        if merged and merged[-1][1] == bold:
+            merged[-1][0] += text
+        else:
+            merged.append([text, bold])
+    return tuple((text, bold) for text, bold in merged)
+
+
+def _level(paragraph: Paragraph) -> int:
+    style = paragraph.style
+    while style is not None:
+        match = _HEADING_STYLE.match(style.name or "")
+        if match:
+            return min(int(match.group(1)), 3)
+        style = style.base_style
+    outline = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+    if outline is not None and outline.get(qn("w:val"), "9").isdigit() and int(outline.get(qn("w:val"))) < 3:
+        return int(outline.get(qn("w:val"))) + 1
+    return BODY_LEVEL
+
+
+def _picture(blip, document) -> Picture | None:
+    part = document.part.related_parts.get(blip.get(qn("r:embed")))
+    if part is None:
+        return None  # a linked picture: its file is not in the document
+    extent = next((node for node in blip.iterancestors() if node.tag in (qn("wp:inline"), qn("wp:anchor"))), None)
+    size = extent.find(qn("wp:extent")) if extent is not None else None
+    width = int(size.get("cx")) / _EMU_PER_MM if size is not None and size.get("cx", "").isdigit() else None
+    return Picture(part.blob, width)

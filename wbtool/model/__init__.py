@@ -11,8 +11,8 @@ from .catalogue import MEMBER, OTHER, SCHOOL, UNIT_KINDS, Catalogue, Group, Noti
 from .check import CheckResult, Entry, FileReport
 from .findings import Finding, Severity, has_errors
 from .package import (
-    CASE, CATEGORIES, EVIDENCE, OTHER_MATERIAL, STAMPED, SUMMARY,
-    Material, MaterialRule, PackageRules, PackageStatus, PackedMaterial,
+    BODY_LEVEL, CASE, CATEGORIES, EVIDENCE, OTHER_MATERIAL, STAMPED, SUMMARY,
+    Compilation, Material, MaterialRule, PackageRules, PackageStatus, PackedMaterial, Passage, Picture, Piece, TableText,
 )
 from .master import Master, MasterEdits, MasterRow, MergeResult, Submission, TaskRow, UnitStatus
 from .report import BODY, H1, H2, H3, Block, MasterView, Report, TableRow
@@ -25,7 +25,8 @@ __all__ = [
     "Finding", "Severity", "has_errors",
     "Master", "MasterEdits", "MasterRow", "MergeResult", "Submission", "TaskRow", "UnitStatus",
     "BODY", "H1", "H2", "H3", "Block", "MasterView", "Report", "TableRow",
-    "CASE", "CATEGORIES", "EVIDENCE", "OTHER_MATERIAL", "STAMPED", "SUMMARY",
-    "Material", "MaterialRule", "PackageRules", "PackageStatus", "PackedMaterial",
+    "BODY_LEVEL", "CASE", "CATEGORIES", "EVIDENCE", "OTHER_MATERIAL", "STAMPED", "SUMMARY",
+    "Compilation", "Material", "MaterialRule", "PackageRules", "PackageStatus", "PackedMaterial",
+    "Passage", "Picture", "Piece", "TableText",
     "ORIGIN_SEPARATOR", "Form", "FormRow", "Identity", "ReadResult", "ReturnedFile", "Role",
 ]

@@ -45,6 +45,7 @@ class PackageRules:
 
     name: str  # e.g. "{单位}样板建设总结"
     materials: tuple[MaterialRule, ...]
+    subject: str = ""  # what the 汇编's title page says they are about, e.g. 样板建设
 
     def rule(self, kind: str) -> MaterialRule | None:
         return next((rule for rule in self.materials if rule.kind == kind), None)
@@ -96,3 +97,58 @@ class PackageStatus:
     stamped: int
     named: bool
     expected_name: str
+
+
+# ---------------------------------------------------------------------------
+# The text of a 工作总结 or 典型经验, for the 汇编: read again at compile time only
+# (the 材料清单 needs figures, not text, and those travel between processes for
+# every attachment).
+# ---------------------------------------------------------------------------
+
+BODY_LEVEL = 0  # a plain paragraph; 1–3: a heading of that level in the unit's document
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One paragraph of a unit's document: its heading level and its runs ``(text, bold)``."""
+
+    level: int
+    runs: tuple[tuple[str, bool], ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _ in self.runs)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An inline picture of a unit's document: the image file and its width in the source."""
+
+    data: bytes
+    width_mm: float | None = None
+
+
+@dataclass(frozen=True)
+class TableText:
+    """A table of a unit's document, as the text of its cells (a merged cell once)."""
+
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One unit's document in a 汇编: its title, its unit, and everything it says, in order."""
+
+    unit: str
+    title: str
+    blocks: tuple[Passage | Picture | TableText, ...]
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Compilation:
+    """A 汇编: the title (典型经验汇编) and every unit's pieces in the catalogue's unit order."""
+
+    title: str
+    subtitle: str
+    pieces: tuple[Piece, ...]

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import Enum
 
 from .findings import Finding
-from .package import Material
+from .package import Material, Passage, Picture, TableText
 
 ORIGIN_SEPARATOR = " › "
 
@@ -109,5 +109,6 @@ class ReadResult:
     form: Form | None = None
     findings: tuple[Finding, ...] = ()
     material: Material | None = None  # an attachment, measured (words, pages, title)
+    content: tuple[Passage | Picture | TableText, ...] | None = None  # read for the 汇编 only
 
 
