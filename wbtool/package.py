@@ -53,8 +53,9 @@ def classify(name: str, material: Material, rules: PackageRules) -> tuple[str, s
     is_pdf = material.format == "pdf"
     kind = _kind_by_words(PurePosixPath(name).stem, rules, is_pdf) or _kind_by_words(material.title, rules, is_pdf)
     rule = rules.rule(kind) if kind else None
-    if rule is not None and rule.pdf:
-        return rule.kind, None
+    if rule is not None and rule.pdf:  # 工作总结（盖章版）.pdf: a 盖章版, and of what
+        covered = PackageRules(rules.name, tuple(r for r in rules.materials if r.kind in rule.covers))
+        return rule.kind, _kind_by_words(PurePosixPath(name).stem, covered, False) or _kind_by_words(material.title, covered, False)
     if rule is not None and is_pdf:
         cover = next((r for r in rules.materials if r.pdf and rule.kind in r.covers), None)
         if cover is not None:
