@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import replace
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, datetime, timezone
@@ -299,10 +300,10 @@ def merge(
             report_written()  # also when the master failed: no process is left behind
         write_bytes(targets["json"], findings_json(master.findings, catalogue))
         write_bytes(targets["csv"], findings_csv(master.findings))
-        compiled = _compile(paths, result, out, password=password, read=read)
+        compiled, not_compiled = _compile(paths, result, out, password=password, read=read)
     except OSError as exc:
         raise _cannot_write(exc, out) from exc
-    return MergeResult(master=master, outputs=(*targets.values(), *compiled), findings=master.findings)
+    return MergeResult(master=master, outputs=(*targets.values(), *compiled), findings=(*master.findings, *not_compiled))
 
 
 def _cannot_write(exc: OSError, out: Path) -> CannotWrite:
@@ -322,40 +323,50 @@ def compile_materials(
     assignments: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     read: ReadAll = read_all,
-) -> tuple[CheckResult, tuple[Path, ...]]:
+) -> tuple[CheckResult, tuple[Path, ...], list[Finding]]:
     """Rebuild 典型经验汇编.docx and 工作总结汇编.docx alone (``wbtool compile``).
 
     The returns are checked as by ``check_returns`` (to know whose each document
-    is and what it is); returns the check and the paths written (none when the
-    catalogue asks for no package, or nobody sent the material).
+    is and what it is); returns the check, the paths written (none when the
+    catalogue asks for no package, or nobody sent the material) and a finding for
+    each document whose text could not be read into the 汇编.
     """
     out = Path(out_dir)
     refuse_unsafe_output(paths, out, [out / compilation_name(kind) for kind in COMPILED])
     result = check_returns(paths, catalogue, password=password, assignments=assignments, progress=progress, read=read)
     try:
-        return result, _compile(paths, result, out, password=password, read=read)
+        return (result, *_compile(paths, result, out, password=password, read=read))
     except OSError as exc:
         raise _cannot_write(exc, out) from exc
 
 
-def _compile(paths: Sequence[str | Path], result: CheckResult, out: Path, *, password: str | None, read: ReadAll) -> tuple[Path, ...]:
-    """Read the 典型经验 and 工作总结 again, whole, and write one 汇编 of each kind that came."""
+def _compile(
+    paths: Sequence[str | Path], result: CheckResult, out: Path, *, password: str | None, read: ReadAll
+) -> tuple[tuple[Path, ...], list[Finding]]:
+    """Read the 典型经验 and 工作总结 again, whole, and write one 汇编 of each kind that came.
+
+    A document whose text the first reading could not get (a .doc without
+    LibreOffice) has its finding already; one that fails only now gets its own.
+    """
     catalogue = result.catalogue
     if catalogue.package is None or not result.materials:
-        return ()
+        return (), []
     from .io.compilation_docx import write_compilation
     from .io.read import read_content
 
     files = {file.display: file for file in collect([str(p) for p in paths]).files}
-    written = []
+    written, findings = [], []
     for kind in COMPILED:
         items = [item for item in to_compile(result.materials, kind, catalogue) if item.file in files]
         if not items:
             continue
         read_back = read([files[item.file] for item in items], password=password, reader=read_content)
+        for item, back in zip(items, read_back):
+            if back.content is None and item.material.problem is None:
+                findings += [replace(f, unit=item.unit) for f in back.findings]
         book = compilation(kind, items, [r.content for r in read_back], catalogue)
         written.append(write_compilation(book, out / compilation_name(kind)))
-    return tuple(written)
+    return tuple(written), findings
 
 
 def write_report(report: Report, path: str | Path) -> Path:

@@ -123,9 +123,10 @@ def compile_(paths, out_dir, catalog, password, assign, assignments_file) -> Non
         sys.exit(EXIT_CANNOT_RUN)
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     with progress_bar("读取并汇编") as progress:
-        result, written = compile_materials(
+        result, written, not_compiled = compile_materials(
             list(paths), Path(out_dir), catalogue=catalogue, password=password, assignments=assignments, progress=progress
         )
+    render_findings(not_compiled, title="未能汇编的材料")
     if not written:
         console.print("没有收到任何工作总结或典型经验，未生成汇编。")
     for path in written:

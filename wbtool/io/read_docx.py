@@ -138,10 +138,11 @@ def content(document) -> tuple[Passage | Picture | TableText, ...]:
     level) and which runs are bold; an empty paragraph is dropped (it only spaces).
     """
     blocks: list[Passage | Picture | TableText] = []
+    levels = _heading_levels(document)
     body = document.element.body
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
-            blocks.extend(_paragraph_blocks(Paragraph(child, document._body), document))
+            blocks.extend(_paragraph_blocks(Paragraph(child, document._body), document, levels))
         elif child.tag == qn("w:tbl"):
             table = Table(child, document._body)
             rows = tuple(tuple(cell.text for cell in _unique_cells(row.cells)) for row in table.rows)
@@ -150,12 +151,12 @@ def content(document) -> tuple[Passage | Picture | TableText, ...]:
     return tuple(blocks)
 
 
-def _paragraph_blocks(paragraph: Paragraph, document) -> list[Passage | Picture]:
+def _paragraph_blocks(paragraph: Paragraph, document, levels: dict[str, int]) -> list[Passage | Picture]:
     blocks: list[Passage | Picture] = []
     # Every run, also those inside hyperlinks, tracked insertions and fields: nothing a unit wrote is left out.
     runs = tuple((run.text, bool(run.bold)) for run in (Run(r, paragraph) for r in paragraph._p.iter(qn("w:r"))) if run.text)
     if "".join(text for text, _ in runs).strip():
-        blocks.append(Passage(_level(paragraph), _merged(runs)))
+        blocks.append(Passage(_level(paragraph, levels), _merged(runs)))
     for blip in paragraph._p.iter(qn("a:blip")):
         picture = _picture(blip, document)
         if picture is not None:
@@ -174,13 +175,28 @@ def _merged(runs: tuple[tuple[str, bool], ...]) -> tuple[tuple[str, bool], ...]:
     return tuple((text, bold) for text, bold in merged)
 
 
-def _level(paragraph: Paragraph) -> int:
-    style = paragraph.style
-    while style is not None:
-        match = _HEADING_STYLE.match(style.name or "")
-        if match:
-            return min(int(match.group(1)), 3)
-        style = style.base_style
+def _heading_levels(document) -> dict[str, int]:
+    """Style id → heading level, for the heading styles (by name, or by the style they are based on).
+
+    Built once per document: python-docx's ``paragraph.style`` looks the style up
+    by scanning every style, for every paragraph.
+    """
+    levels: dict[str, int] = {}
+    for style in document.styles:
+        base = style
+        while base is not None:
+            match = _HEADING_STYLE.match(base.name or "")
+            if match:
+                levels[style.style_id] = min(int(match.group(1)), 3)
+                break
+            base = getattr(base, "base_style", None)  # numbering styles have none
+    return levels
+
+
+def _level(paragraph: Paragraph, levels: dict[str, int]) -> int:
+    style = paragraph._p.style  # the style id, or None
+    if style in levels:
+        return levels[style]
     outline = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
     if outline is not None and outline.get(qn("w:val"), "9").isdigit() and int(outline.get(qn("w:val"))) < 3:
         return int(outline.get(qn("w:val"))) + 1
