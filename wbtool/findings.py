@@ -46,7 +46,7 @@ CODES: dict[str, Code] = {
     "file-empty": Code(W, "空文件", "文件是 0 字节，或压缩包、邮件里没有任何文件，单位可能发错了文件。"),
     "file-symlink": Code(W, "链接未读取", "回收文件夹中的符号链接不跟随读取，需把链接指向的文件本身放入回收文件夹。"),
     "form-not-found": Code(E, "未找到填报表", "文件中没有包含“序号、主要任务、完成情况”表头的表格。"),
-    "attachment": Code(I, "附带材料", "回收材料中的其他文件（工作总结、PDF 等），只登记不核查。"),
+    "attachment": Code(I, "附带材料", "回收材料中的其他文件（工作总结、PDF 等）；任务清单规定了报送材料时按类别计字、核查。"),
     "macro-present": Code(W, "含宏", "文件含有宏代码；只读取内容，不运行宏。"),
     "material-unreadable": Code(W, "材料无法读取", "工作总结、典型经验等材料的文字读不出（损坏、加密，或 .doc/.wps 而本机未装 LibreOffice），字数未统计。"),
     # --- the package beside the form (the catalogue's package: block) ------------
