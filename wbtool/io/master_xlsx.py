@@ -379,7 +379,7 @@ def _write_units_sheet(book: _Book, master: Master) -> None:
         _unit_row(book, sheet, row, status, time_fmt)
     last = len(master.units)
     columns = len(UNIT_COLUMNS)
-    if master.packages:
+    if master.catalogue.package is not None:
         columns += _package_columns(book, sheet, master)
     _check(sheet.autofilter(0, 0, max(last, 1), columns - 1), "autofilter")
     sheet.freeze_panes(1, 1)
