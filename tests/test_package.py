@@ -240,3 +240,12 @@ def test_every_paragraph_of_every_case_is_in_the_compilation_in_order(wuxi, tmp_
     position = 0
     for text in expected:
         position = compiled.index(text, position) + 1  # raises if missing or out of order
+
+
+def test_the_quick_measure_of_a_document_agrees_with_the_full_one_and_steps_aside_for_a_form():
+    from wbtool.io import read_docx
+
+    data = (FIXTURES / "case-with-heading-bold-picture-table.docx").read_bytes()
+    assert read_docx.measure_body(data, ("完成情况",)) == read_docx.measure(read_docx.open_document(data))
+    mentions = P.document("关于任务完成情况的说明", ["正文。"])
+    assert read_docx.measure_body(mentions, ("完成情况",)) is None

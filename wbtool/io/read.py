@@ -426,9 +426,13 @@ def _read_word(file: ReturnedFile, data: bytes, meta: DocumentMeta) -> ReadResul
     # start-up, and most batches are all workbooks.
     from . import read_docx
 
+    findings = _macro_findings(file, meta)
+    if not findings:  # a plain document whose text never names the form's columns is no form
+        material = read_docx.measure_body(data, HEADER_LABELS["entry"])
+        if material is not None:
+            return ReadResult(Role.ATTACHMENT, material=material)
     document = read_docx.open_document(data)
     layout = find_form(read_docx.tables_of(document))
-    findings = _macro_findings(file, meta)
     if layout is None:  # 工作总结, 典型经验: documents, not forms
         return ReadResult(Role.ATTACHMENT, findings=findings, material=read_docx.measure(document))
     grid = layout.grid
