@@ -443,7 +443,7 @@ def test_the_pie_counts_from_its_own_hidden_range(master_path, book, result):
         chart = next(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
         assert "报送统计".encode() in archive.read(chart)
     units = book["报送情况"]
-    assert [c.value for c in units[1] if c.value] == list(master_xlsx.UNIT_COLUMNS)  # no helper header beside the list
+    assert [c.value for c in units[1] if c.value] == [*master_xlsx.UNIT_COLUMNS, *master_xlsx.PACKAGE_COLUMNS]  # no helper header beside the list
 
 
 def test_details_keep_the_whole_task_text(book, wuxi):
