@@ -331,6 +331,51 @@ WXIT_SUMMARY = [
 ]
 
 
+WXIT_CASE_TITLE = "深化校企协同育人　打造产教融合新样板"
+WXIT_CASE = [
+    ("heading", "一、主要做法"),
+    ("text", "学院坚持“校企共建、资源共享、人才共育”原则，与区域龙头企业共建智能制造、集成电路等6个产业学院，"
+     "企业深度参与人才培养方案制定、课程开发和实践教学，校企共同开发活页式教材23部、共建实训基地11个。"),
+    ("text", "健全“双导师”制度，聘请企业技术骨干担任产业导师286人，专任教师每年到企业实践不少于1个月，"
+     "“双师型”教师占专业课教师比例达到86%。"),
+    ("heading", "二、取得成效"),
+    ("text", "近三年，学生获全国职业院校技能大赛一等奖9项，毕业生留锡就业率保持在60%以上；"
+     "校企合作开展技术服务项目412项，到账经费1.2亿元。"),
+    ("bold", "经验启示：产教融合的关键在于让企业成为育人主体，形成利益共享、风险共担的长效机制。"),
+]
+WXIC_CASE_TITLE = "“订单班”助力商贸服务业人才培养"
+WXIC_CASE = [
+    ("text", "学院与本地商贸流通企业合作开设“订单班”17个，企业提前介入招生、共同制定课程标准，"
+     "学生在校期间完成岗位轮训，毕业即上岗，订单班学生对口就业率达到95%。"),
+]
+
+
+def case_docx(title: str, blocks: list[tuple[str, str]], out: Path, saved_at: datetime, unit: str) -> Path:
+    """A 典型经验: its title, headings, a bold closing line."""
+    document = Document()
+    run = document.add_paragraph().add_run(title)
+    run.font.size = Pt(22)
+    _east_asian(run, "方正小标宋简体")
+    for kind, text in blocks:
+        if kind == "heading":
+            document.add_heading(text, level=2)
+            continue
+        run = document.add_paragraph().add_run(text)
+        run.font.size = Pt(16)
+        run.bold = kind == "bold"
+        _east_asian(run, "仿宋_GB2312")
+    _stamp_docx(document, unit, saved_at)
+    document.save(out)
+    restamp(out, saved_at)
+    return out
+
+
+def stamped_pdf(summary: Path, out: Path) -> Path:
+    """The 工作总结 as its PDF 盖章版 (printed by LibreOffice: a text layer)."""
+    printed = soffice_convert(summary, "pdf", out.parent / "printed")
+    return printed.replace(out)
+
+
 # ---------------------------------------------------------------------------
 # zips and mail
 # ---------------------------------------------------------------------------
@@ -429,12 +474,17 @@ def build(out: Path = RETURNS) -> list[Path]:
         pack.mkdir()
         form = filled(WXIT, "附件2 任务完成情况（无锡职业技术学院）.xlsx", at(12, 14, 2), folder=pack)
         summary = summary_docx(WXIT, WXIT_SUMMARY, pack / "无锡职业技术学院样板建设工作总结.docx", at(12, 13, 40))
-        windows_zip(out / "无锡职业技术学院样板建设总结.zip", [form, summary], at(12, 14, 10))
+        case = case_docx(WXIT_CASE_TITLE, WXIT_CASE, pack / "无锡职业技术学院典型经验.docx", at(12, 13, 50), WXIT)
+        stamped = stamped_pdf(summary, pack / "无锡职业技术学院样板建设工作总结（盖章版）.pdf")
+        windows_zip(out / "无锡职业技术学院样板建设总结.zip", [form, summary, case, stamped], at(12, 14, 10))
         # Mailed: the zip attached, its name in RFC 2047 GBK words; one text over the limit.
         mailed = work / "mail"
         mailed.mkdir()
         wxic_form = filled(WXIC, "无锡商业职业技术学院任务完成情况.xlsx", at(12, 15, 1), folder=mailed)
-        wxic_zip = windows_zip(mailed / "无锡商业职业技术学院样板建设总结.zip", [wxic_form], at(12, 15, 5))
+        # Its 典型经验 saved by WPS as Word 97 (.doc), short of the 1000 字 asked; no 工作总结, no PDF.
+        wxic_case = case_docx(WXIC_CASE_TITLE, WXIC_CASE, mailed / "典型经验.docx", at(12, 14, 55), WXIC)
+        wxic_doc = soffice_convert(wxic_case, "doc:MS Word 97", mailed / "doc")
+        wxic_zip = windows_zip(mailed / "无锡商业职业技术学院样板建设总结.zip", [wxic_form, wxic_doc], at(12, 15, 5))
         mail(
             out / "无锡商业职业技术学院样板建设总结.eml",
             wxic_zip,

@@ -36,7 +36,8 @@ def test_json_lists_findings_only_and_exits_1_on_errors(tmp_path):
     result = run(str(folder), "--format", "json")
     assert result.exit_code == 1
     findings = json.loads(result.stdout)
-    assert {(f["code"], f["task"], f["cell"]) for f in findings if f["unit"] == "市科技局" and f["code"] != "superseded"} == {
+    package = {"superseded", "summary-missing", "case-missing", "stamped-missing", "package-name"}
+    assert {(f["code"], f["task"], f["cell"]) for f in findings if f["unit"] == "市科技局" and f["code"] not in package} == {
         ("over-limit", 13, "填报表!E6"),
         ("not-owner", 1, "填报表!E13"),
     }
@@ -49,9 +50,12 @@ def test_csv_has_a_bom_for_excel_and_one_row_per_finding(tmp_path):
     assert result.exit_code == 0, "unit-missing is a warning: nothing blocks"
     assert result.stdout_bytes.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
-    assert rows and {row["代码"] for row in rows} == {"unit-missing"}
-    assert {row["级别"] for row in rows} == {"警告"}
-    assert "市科技局" not in {row["单位"] for row in rows}
+    # A form alone: the package's other materials are missing, its name is not the notice's.
+    package = {"summary-missing", "case-missing", "stamped-missing", "package-name"}
+    assert rows and {row["代码"] for row in rows} == {"unit-missing"} | package
+    assert {row["级别"] for row in rows if row["代码"] != "package-name"} == {"警告"}
+    assert {row["单位"] for row in rows if row["代码"] in package} == {"市科技局"}
+    assert "市科技局" not in {row["单位"] for row in rows if row["代码"] == "unit-missing"}
 
 
 def test_csv_is_the_findings_csv_that_merge_writes(tmp_path):

@@ -274,7 +274,12 @@ def test_zip_names_are_gbk_without_utf8_flag():
     data = (RETURNS / "无锡职业技术学院样板建设总结.zip").read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert all(not info.flag_bits & 0x800 for info in archive.infolist())
-    assert set(_gbk_members(data)) == {"附件2 任务完成情况（无锡职业技术学院）.xlsx", "无锡职业技术学院样板建设工作总结.docx"}
+    assert set(_gbk_members(data)) == {
+        "附件2 任务完成情况（无锡职业技术学院）.xlsx",
+        "无锡职业技术学院样板建设工作总结.docx",
+        "无锡职业技术学院典型经验.docx",
+        "无锡职业技术学院样板建设工作总结（盖章版）.pdf",
+    }
 
 
 def test_mail_attachment_name_is_rfc2047_gbk():

@@ -19,7 +19,7 @@ LAYERS = {
     # What one 字 is belongs to the model: entries and rows are measured by it.
     MODEL: ("wbtool", "wbtool.model", "wbtool.errors", "wbtool.wordcount"),
     BASE: ("wbtool.owners", "wbtool.text", "wbtool.layout", "wbtool.findings", "wbtool.identity", "wbtool.atomic"),
-    DOMAIN: ("wbtool.check", "wbtool.merge", "wbtool.carryover", "wbtool.report", "wbtool.identify", "wbtool.plan", "wbtool.units", "wbtool.catalogue", "wbtool.importer"),
+    DOMAIN: ("wbtool.check", "wbtool.merge", "wbtool.carryover", "wbtool.report", "wbtool.identify", "wbtool.plan", "wbtool.units", "wbtool.catalogue", "wbtool.importer", "wbtool.package"),
     IO: ("wbtool.io",),
     PIPELINE: ("wbtool.pool", "wbtool.pipeline", "wbtool.demo", "wbtool.outbox", "wbtool.catalog_import"),
     CLI: ("wbtool.cli", "wbtool.__main__"),
@@ -43,8 +43,11 @@ DEFERRED_OK = {
     ("wbtool.pipeline", "wbtool.io.master_read"),
     ("wbtool.pipeline", "wbtool.io.markup"),
     ("wbtool.pipeline", "wbtool.io.report_docx"),
+    ("wbtool.pipeline", "wbtool.io.compilation_docx"),
+    ("wbtool.pipeline", "wbtool.io.read"),
     ("wbtool.pool", "wbtool.io.read"),
     ("wbtool.io.read", "wbtool.io.read_docx"),
+    ("wbtool.io.read", "wbtool.io.read_pdf"),
     ("wbtool.__main__", "wbtool.pool"),
     ("wbtool.__main__", "wbtool.cli"),
 }

@@ -92,13 +92,14 @@ def test_missing_owners_and_unit_status_order(result, wuxi):
 
 
 def test_sheets_and_headers(book, wuxi):
-    assert book.sheetnames == ["附件2", "报送情况", "明细", "问题清单", "报送统计"]
-    assert [book[name].sheet_state for name in book.sheetnames] == ["visible"] * 4 + ["hidden"]
+    # Wuxi's catalogue asks for a package: its materials are listed on a sheet of their own.
+    assert book.sheetnames == ["附件2", "报送情况", "材料清单", "明细", "问题清单", "报送统计"]
+    assert [book[name].sheet_state for name in book.sheetnames] == ["visible"] * 5 + ["hidden"]
     sheet = book["附件2"]
     assert sheet["A1"].value.startswith("说明") and sheet["A2"].value == "附件2" and sheet["A3"].value == wuxi.title
     headers = [c.value for c in sheet[4]]
     assert headers == ["序号", "工程名称", "主要任务", "责任单位", "完成情况", "定稿", "字数", "定稿字数", "未填单位"]
-    assert [c.value for c in book["报送情况"][1]][:10] == list(master_xlsx.UNIT_COLUMNS)
+    assert [c.value for c in book["报送情况"][1]][:14] == [*master_xlsx.UNIT_COLUMNS, *master_xlsx.PACKAGE_COLUMNS]
     assert [c.value for c in book["明细"][1]] == list(master_xlsx.DETAIL_COLUMNS)
 
 
@@ -176,7 +177,7 @@ def test_units_sheet_lists_missing_first_with_filter_and_chart(book, master_path
     first_returned = next(i for i, status in enumerate(statuses) if status != "未报送")
     assert first_returned > 0 and set(statuses[:first_returned]) == {"未报送"}
     assert "未报送" not in statuses[first_returned:]
-    assert sheet.auto_filter.ref.startswith("A1:J")
+    assert sheet.auto_filter.ref.startswith("A1:N")  # the unit columns and the package columns
     with zipfile.ZipFile(master_path) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
         assert charts and b"<c:pieChart>" in archive.read(charts[0])
@@ -442,7 +443,7 @@ def test_the_pie_counts_from_its_own_hidden_range(master_path, book, result):
         chart = next(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
         assert "报送统计".encode() in archive.read(chart)
     units = book["报送情况"]
-    assert [c.value for c in units[1] if c.value] == list(master_xlsx.UNIT_COLUMNS)  # no helper header beside the list
+    assert [c.value for c in units[1] if c.value] == [*master_xlsx.UNIT_COLUMNS, *master_xlsx.PACKAGE_COLUMNS]  # no helper header beside the list
 
 
 def test_details_keep_the_whole_task_text(book, wuxi):

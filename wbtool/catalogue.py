@@ -15,8 +15,11 @@ from typing import Any
 import yaml
 
 from .findings import finding
-from .model import UNIT_KINDS, Catalogue, Finding, Group, Notice, ReportHead, Section, Task, Unit
+from .model import CASE, STAMPED, SUMMARY, UNIT_KINDS, Catalogue, Finding, Group, MaterialRule, Notice, PackageRules, ReportHead, Section, Task, Unit
 from .owners import Registry, squeeze
+
+# The kinds a ``package:`` block may ask for: each has its finding codes (summary-…, case-…, stamped-…).
+PACKAGE_KINDS = (SUMMARY, CASE, STAMPED)
 
 DEFAULT = "wuxi-2022"
 FILENAME = "catalogue.yaml"
@@ -116,6 +119,7 @@ def build(raw: Any, source: str = "") -> tuple[Catalogue | None, list[Finding]]:
         entry_label=str(raw.get("entry_label", "完成情况")),
         source=source,
         registry=registry,
+        package=_package(raw.get("package")),
     )
     findings.extend(_unused_units(catalogue))
     return catalogue, findings
@@ -140,6 +144,38 @@ def _report_head(raw: dict) -> ReportHead:
         issuer=_lines(raw.get("issuer")),
         date=dated,
         title=_lines(raw.get("title")),
+    )
+
+
+def _package(raw: Any) -> PackageRules | None:
+    """The ``package:`` block: the package's name and the materials it must hold."""
+    if not raw:
+        return None
+    name = str(raw.get("name") or "{单位}")
+    if "{单位}" not in name:
+        raise ValueError(f"package.name“{name}”应含“{{单位}}”，例如“{{单位}}样板建设总结”")
+    materials = tuple(_material_rule(item) for item in raw.get("materials") or ())
+    return PackageRules(name=name, materials=materials, subject=str(raw.get("subject") or "").strip())
+
+
+def _material_rule(raw: dict) -> MaterialRule:
+    if raw.get("kind") not in PACKAGE_KINDS:
+        raise ValueError(f"材料类别“{raw.get('kind')}”应是 {'、'.join(PACKAGE_KINDS)} 之一")
+    about = int(raw["about"]) if raw.get("about") else None
+    band = raw.get("range") or ([about // 2, about * 2] if about else [None, None])
+    words = tuple(str(word) for word in raw.get("words") or ())
+    if not words:
+        raise ValueError(f"材料“{raw['kind']}”没有识别用的词（words）")
+    return MaterialRule(
+        kind=str(raw["kind"]),
+        words=words,
+        required=int(raw.get("required", 1)),
+        max_words=int(raw["max"]) if raw.get("max") else None,
+        about=about,
+        low=band[0],
+        high=band[1],
+        pdf=bool(raw.get("pdf", False)),
+        covers=tuple(str(kind) for kind in raw.get("covers") or ()),
     )
 
 

@@ -44,6 +44,7 @@ from typing import Iterable, Mapping, Sequence
 from . import wordcount
 from .findings import finding
 from .identify import NO_ASSIGNMENTS, identify
+from .package import pack
 from .model import (
     Catalogue,
     CheckResult,
@@ -439,6 +440,8 @@ def check_read(
     reports: list[FileReport] = []
     entries: list[Entry] = []
     order: dict[str, tuple] = {}
+    attachments: list[tuple[ReturnedFile, str, object]] = []
+    returned: dict[str, list[ReturnedFile]] = defaultdict(list)
     for file, result in zip(files, results):
         form = result.form if result.role is Role.FORM else None
         if form is None:
@@ -447,6 +450,10 @@ def check_read(
             unit = identify(file, None, catalogue, assignments=assignments).unit if result.role in (Role.ATTACHMENT, Role.UNREADABLE) else None
             findings.extend(_attributed(result.findings, unit))
             reports.append(FileReport(file=file.display, unit=unit, role=result.role, sender=file.sender, sent_at=file.sent_at))
+            if unit is not None:
+                returned[unit].append(file)
+                if result.material is not None:
+                    attachments.append((file, unit, result.material))
             continue
         who = identify(file, form, catalogue, assignments=assignments)
         findings.extend(_attributed(who.findings, who.unit))
@@ -458,6 +465,7 @@ def check_read(
             findings.extend(held_rows(form, file, code))
             reports.append(FileReport(file=file.display, unit=None, role=Role.HELD, saved_at=form.saved_at, sender=file.sender, sent_at=file.sent_at))
             continue
+        returned[who.unit].append(file)
         form_entries, form_findings = check_form(form, who.unit, catalogue, file)
         entries.extend(form_entries)
         findings.extend(form_findings)
@@ -467,8 +475,17 @@ def check_read(
     findings.extend(correction_findings)
     findings = _answered_elsewhere(findings, entries)
     findings.extend(_missing_units(catalogue, reports))
+    materials, packages, package_findings = pack(attachments, returned, catalogue)
+    findings.extend(package_findings)
     entries.sort(key=lambda e: (e.unit, e.task, e.superseded is False, order.get(e.file, ())))
-    return CheckResult(catalogue=catalogue, files=tuple(reports), entries=tuple(entries), findings=tuple(sort_findings(findings)))
+    return CheckResult(
+        catalogue=catalogue,
+        files=tuple(reports),
+        entries=tuple(entries),
+        findings=tuple(sort_findings(findings)),
+        materials=materials,
+        packages=packages,
+    )
 
 
 def _answered_elsewhere(findings: list[Finding], entries: Iterable[Entry]) -> list[Finding]:

@@ -92,6 +92,12 @@ class DemoResult:
             key=lambda item: (item[0].rank, -item[2], item[1]),
         )
 
+    @property
+    def compilations(self) -> tuple[Path, ...]:
+        """The 典型经验汇编 and 工作总结汇编 the merge wrote."""
+        known = set(output_names(self.merged.master.catalogue).values()) if self.merged else set()
+        return tuple(path for path in self.merged.outputs if path.name not in known) if self.merged else ()
+
     def output(self, key: str) -> Path | None:
         """An output of the merge by key: ``master``, ``report``, ``json`` or ``csv``."""
         if self.merged is None:

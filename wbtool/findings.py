@@ -46,8 +46,16 @@ CODES: dict[str, Code] = {
     "file-empty": Code(W, "空文件", "文件是 0 字节，或压缩包、邮件里没有任何文件，单位可能发错了文件。"),
     "file-symlink": Code(W, "链接未读取", "回收文件夹中的符号链接不跟随读取，需把链接指向的文件本身放入回收文件夹。"),
     "form-not-found": Code(E, "未找到填报表", "文件中没有包含“序号、主要任务、完成情况”表头的表格。"),
-    "attachment": Code(I, "附带材料", "回收材料中的其他文件（工作总结、PDF 等），只登记不核查。"),
+    "attachment": Code(I, "附带材料", "回收材料中的其他文件（工作总结、PDF 等）；任务清单规定了报送材料时按类别计字、核查。"),
     "macro-present": Code(W, "含宏", "文件含有宏代码；只读取内容，不运行宏。"),
+    "material-unreadable": Code(W, "材料无法读取", "工作总结、典型经验等材料的文字读不出（损坏、加密，或 .doc/.wps 而本机未装 LibreOffice），字数未统计。"),
+    # --- the package beside the form (the catalogue's package: block) ------------
+    "summary-missing": Code(W, "缺工作总结", "单位报送了材料，但其中没有工作总结（电子版）。"),
+    "summary-over-limit": Code(W, "工作总结超字数", "工作总结超过通知规定的字数（通知为“原则上”，不作为错误）。"),
+    "case-missing": Code(W, "缺典型经验", "单位报送了材料，但其中没有典型经验（电子版）。"),
+    "case-length": Code(I, "典型经验篇幅", "典型经验的字数与通知要求的约数相差较大（如不足一半或超过两倍）。"),
+    "stamped-missing": Code(W, "缺盖章版", "单位报送的材料中没有 PDF 盖章版。"),
+    "package-name": Code(I, "材料包命名不符", "压缩包、邮件或文件夹没有按通知要求的“单位+样板建设总结”命名。"),
     # --- who sent it ----------------------------------------------------------
     "unit-unknown": Code(E, "无法确定报送单位", "文件内标识、文件名、压缩包名、邮件发件人都无法确定是哪个单位报送的。"),
     "unit-conflict": Code(E, "报送单位不一致", "文件内标识、文件名等来源指向不同单位；该文件内容暂不汇总，需用 --assign 指定。"),

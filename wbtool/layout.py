@@ -72,6 +72,10 @@ CONTINUED = "（续）"
 # The pie's counts, on their own hidden sheet (SHEET_CHART_DATA).
 SUMMARY_COLUMNS = ("报送进度", "单位数")
 UNIT_COLUMNS = ("单位", "类别", "状态", "报送时间", "文件", "应填任务数", "已填", "未填", "错误数", "警告数")
+# With a catalogue that has package rules: 报送情况 gains these, and a 材料清单 sheet lists every material.
+SHEET_MATERIALS = "材料清单"
+PACKAGE_COLUMNS = ("总结字数", "典型经验篇数", "盖章版", "命名")
+MATERIAL_COLUMNS = ("单位", "类别", "文件", "字数", "页数", "扫描件", "来源文件", "保存时间")
 DETAIL_COLUMNS = ("单位", COL_NO, COL_TASK, COL_ENTRY, COL_WORDS, "来源文件", "单元格", "保存时间", "是否被更正替代")
 
 # The findings as a table: the 问题清单 sheet, findings.csv and ``check --format csv``.

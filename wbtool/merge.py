@@ -33,7 +33,15 @@ def build_master(result: CheckResult) -> Master:
     units = _unit_statuses(result, rows)
     order = {status.unit: index for index, status in enumerate(units)}
     details = tuple(sorted(result.entries, key=lambda e: (order.get(e.unit, len(order)), e.task, e.superseded is False)))
-    return Master(catalogue=catalogue, rows=rows, units=units, details=details, findings=tuple(result.findings))
+    return Master(
+        catalogue=catalogue,
+        rows=rows,
+        units=units,
+        details=details,
+        findings=tuple(result.findings),
+        materials=result.materials,
+        packages=result.packages,
+    )
 
 
 def lead_first(task: Task) -> tuple[str, ...]:

@@ -34,6 +34,7 @@ from .io import soffice
 from .io.collect import collect
 from .io.findings_out import findings_csv, findings_json
 from .merge import build_master
+from .package import COMPILED, compilation, to_compile
 from .model import (
     Assignment,
     Catalogue,
@@ -354,14 +355,17 @@ def merge(
             master_xlsx.write_master(master, targets["master"])
         finally:
             report_written()  # also when the master failed: no process is left behind
-        write_bytes(targets["json"], findings_json(master.findings, catalogue))
-        write_bytes(targets["csv"], findings_csv(master.findings))
+        compiled, not_compiled = _compile(paths, result, out, password=password, read=read)
+        # The findings files list everything, the 汇编's own problems included.
+        findings = (*master.findings, *not_compiled)
+        write_bytes(targets["json"], findings_json(findings, catalogue))
+        write_bytes(targets["csv"], findings_csv(findings))
     except OSError as exc:
-        raise CannotWrite(f"无法写入输出文件：{exc.strerror or exc}（{exc.filename or out}）。请确认文件没有在 Excel/WPS/Word 中打开、文件夹可写，然后重试。") from exc
+        raise _cannot_write(exc, out) from exc
     return MergeResult(
         master=master,
-        outputs=tuple(targets.values()),
-        findings=master.findings,
+        outputs=(*targets.values(), *compiled),
+        findings=findings,
         backup=backup,
         finals_kept=carried.kept if carried else 0,
         finals_review=carried.review if carried else 0,
@@ -391,6 +395,69 @@ def _previous_master(path: Path, master: Master, catalogue: Catalogue) -> tuple[
     if edits is None:
         return backup, None
     return backup, carry_over(master.rows, edits, file=str(backup))
+
+
+def _cannot_write(exc: OSError, out: Path) -> CannotWrite:
+    return CannotWrite(f"无法写入输出文件：{exc.strerror or exc}（{exc.filename or out}）。请确认文件没有在 Excel/WPS/Word 中打开、文件夹可写，然后重试。")
+
+
+def compilation_name(kind: str) -> str:
+    return f"{kind}汇编.docx"
+
+
+def compile_materials(
+    paths: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    catalogue: Catalogue,
+    password: str | None = None,
+    assignments: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    read: ReadAll = read_all,
+) -> tuple[CheckResult, tuple[Path, ...], list[Finding]]:
+    """Rebuild 典型经验汇编.docx and 工作总结汇编.docx alone (``wbtool compile``).
+
+    The returns are checked as by ``check_returns`` (to know whose each document
+    is and what it is); returns the check, the paths written (none when the
+    catalogue asks for no package, or nobody sent the material) and a finding for
+    each document whose text could not be read into the 汇编.
+    """
+    out = Path(out_dir)
+    refuse_unsafe_output(paths, out, [out / compilation_name(kind) for kind in COMPILED])
+    result = check_returns(paths, catalogue, password=password, assignments=assignments, progress=progress, read=read)
+    try:
+        return (result, *_compile(paths, result, out, password=password, read=read))
+    except OSError as exc:
+        raise _cannot_write(exc, out) from exc
+
+
+def _compile(
+    paths: Sequence[str | Path], result: CheckResult, out: Path, *, password: str | None, read: ReadAll
+) -> tuple[tuple[Path, ...], list[Finding]]:
+    """Read the 典型经验 and 工作总结 again, whole, and write one 汇编 of each kind that came.
+
+    A document whose text the first reading could not get (a .doc without
+    LibreOffice) has its finding already; one that fails only now gets its own.
+    """
+    catalogue = result.catalogue
+    if catalogue.package is None or not result.materials:
+        return (), []
+    from .io.compilation_docx import write_compilation
+    from .io.read import read_content
+
+    files = {file.display: file for file in collect([str(p) for p in paths]).files}
+    written, findings = [], []
+    for kind in COMPILED:
+        items = [item for item in to_compile(result.materials, kind, catalogue) if item.file in files]
+        if not items:
+            continue
+        read_back = read([files[item.file] for item in items], password=password, reader=read_content)
+        for item, back in zip(items, read_back):
+            if back.content is None and item.material.problem is None:
+                findings += [replace(f, unit=item.unit) for f in back.findings]
+        book = compilation(kind, items, [r.content for r in read_back], catalogue)
+        written.append(write_compilation(book, out / compilation_name(kind)))
+    return tuple(written), findings
 
 
 def write_report(report: Report, path: str | Path) -> Path:

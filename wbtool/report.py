@@ -33,6 +33,7 @@ def view_of(master: Master) -> MasterView:
         texts={row.task.no: row.final or row.merged for row in master.rows},
         units=master.units,
         findings=master.findings,
+        packages=master.packages,
     )
 
 
@@ -213,6 +214,30 @@ def _submission_part(view: MasterView) -> list[Block]:
             + (f"未报送单位：{_names(absent)}。" if absent else "所有单位均已报送。"),
         ),
     ]
+    blocks += _materials_part(view)
+    return blocks
+
+
+def _materials_part(view: MasterView) -> list[Block]:
+    """How many units sent each material the notice asks for, and who lacks which."""
+    rules, packages = view.catalogue.package, view.packages
+    if rules is None or not packages:
+        return []
+    summaries = [p for p in packages if p.summaries]
+    cases = [p for p in packages if p.cases]
+    stamped = [p for p in packages if p.stamped]
+    text = (
+        f"已报送的{len(packages)}个单位中，{len(summaries)}个报送了工作总结，"
+        f"{len(cases)}个报送了典型经验（共{sum(p.cases for p in packages)}篇），{len(stamped)}个报送了PDF盖章版。"
+    )
+    blocks = [Block(BODY, text)]
+    lacking = [
+        (what, [p.unit for p in packages if p not in have])
+        for what, have in (("工作总结", summaries), ("典型经验", cases), ("PDF盖章版", stamped))
+    ]
+    lines = [f"未报送{what}的单位：{_names(units)}" for what, units in lacking if units]
+    if lines:
+        blocks.append(Block(BODY, "；".join(lines) + "。"))
     return blocks
 
 

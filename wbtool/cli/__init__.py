@@ -69,7 +69,8 @@ def main() -> None:
       wbtool fetch --imap … --out 回收材料/   从邮箱取回各单位的回复
       wbtool check 回收材料/         核查各单位交回的文件
       wbtool remind 回收材料/ --out 催报/    给未报送、需修改的单位写邮件
-      wbtool merge 回收材料/ --out 汇总   生成汇总表和 Word 报告
+      wbtool merge 回收材料/ --out 汇总   生成汇总表、Word 报告和汇编
+      wbtool compile 回收材料/ --out 汇总 只重新生成典型经验、工作总结汇编
       wbtool demo                  用内置样例走一遍全流程
 
     退出码：0 = 完成且无错误；1 = 完成但有需要处理的错误；2 = 无法运行（参数、任务清单有误，

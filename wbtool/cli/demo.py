@@ -66,6 +66,8 @@ def render_summary(result: DemoResult) -> None:
         path = result.output(key)
         if path is not None:
             console.print(f"  {label}：{path}")
+    for path in result.compilations:
+        console.print(f"  汇编：{path}")
     console.print("\n换成自己的材料：先 [bold]wbtool generate[/] 生成填报表发给各单位，")
     console.print("收齐后 [bold]wbtool merge 回收材料文件夹 --out 汇总[/]。")
 

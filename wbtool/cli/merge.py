@@ -10,6 +10,7 @@ import click
 
 from ..errors import CannotWrite
 from ..model import Finding, Severity, has_errors
+from ..pipeline import compile_materials
 from ..pipeline import merge as merge_returns
 from ..pipeline import report_from_master
 from ..units import number_ranges
@@ -56,7 +57,8 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts,
 
     路径可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
     汇总表“附件2”工作表中的“定稿”栏可直接修改，改好后用 wbtool report 重新生成报告。
-    有“错误”级问题时退出码为 1。
+    任务清单规定了报送材料（工作总结、典型经验）时，同时生成《典型经验汇编》《工作总结汇编》；
+    只重新生成汇编用 wbtool compile。有“错误”级问题时退出码为 1。
     """
     catalogue, _ = load_catalogue(catalog)
     catalogue = with_book(catalogue, contacts)
@@ -109,10 +111,38 @@ def report(master, out_path, catalog, dated) -> None:
     sys.exit(EXIT_BLOCKING if has_errors(findings) else EXIT_OK)
 
 
+@click.command("compile", options_metavar=OPTIONS_METAVAR)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True), metavar="路径…")
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False), metavar="文件夹", help="输出文件夹（不能是回收材料所在的文件夹）：两份汇编写在这里。")
+@catalog_option
+@return_options
+def compile_(paths, out_dir, catalog, password, assign, assignments_file) -> None:
+    """只生成汇编：把各单位的典型经验、工作总结按单位名录顺序汇编成两份 Word 文档。
+
+    即 wbtool merge 同时生成的《典型经验汇编.docx》《工作总结汇编.docx》（公文版式，
+    含封面和目录；在 Word / WPS 中打开时更新目录页码）。不生成汇总表和报告。
+    """
+    catalogue, _ = load_catalogue(catalog)
+    if catalogue.package is None:
+        err_console.print(f"任务清单“{catalogue.id}”没有规定报送材料（package），无需汇编。")
+        sys.exit(EXIT_CANNOT_RUN)
+    assignments = assignments_from_options(assign, assignments_file, catalogue)
+    with progress_bar("读取并汇编") as progress:
+        result, written, not_compiled = compile_materials(
+            list(paths), Path(out_dir), catalogue=catalogue, password=password, assignments=assignments, progress=progress
+        )
+    render_findings(not_compiled, title="未能汇编的材料")
+    if not written:
+        console.print("没有收到任何工作总结或典型经验，未生成汇编。")
+    for path in written:
+        console.print(f"已生成：{path}", soft_wrap=True)
+    sys.exit(EXIT_OK)
+
+
 def _counts(findings: tuple[Finding, ...]) -> str:
     errors = sum(f.severity is Severity.ERROR for f in findings)
     warnings = sum(f.severity is Severity.WARNING for f in findings)
     return f"错误 {errors} 个，警告 {warnings} 个"
 
 
-COMMANDS = [merge, report]
+COMMANDS = [merge, report, compile_]

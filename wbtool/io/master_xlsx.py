@@ -36,7 +36,10 @@ from ..layout import (
     CONTINUED,
     DETAIL_COLUMNS,
     FINDING_SHEET_COLUMNS,
+    MATERIAL_COLUMNS,
+    PACKAGE_COLUMNS,
     SHEET_CHART_DATA,
+    SHEET_MATERIALS,
     SHEET_DETAILS,
     SHEET_FINDINGS,
     SHEET_TABLE,
@@ -45,7 +48,7 @@ from ..layout import (
     UNIT_COLUMNS,
     finding_cells,
 )
-from ..model import Master, Severity, TaskRow, UnitStatus
+from ..model import Master, PackedMaterial, Severity, TaskRow, UnitStatus
 from ..text import printable, utf16_chunks, utf16_cut, utf16_len
 from .xlsx_common import (
     BODY_FONT,
@@ -382,10 +385,13 @@ def _write_units_sheet(book: _Book, master: Master) -> None:
     for row, status in enumerate(master.units, start=1):
         _unit_row(book, sheet, row, status, time_fmt)
     last = len(master.units)
-    _check(sheet.autofilter(0, 0, max(last, 1), len(UNIT_COLUMNS) - 1), "autofilter")
+    columns = len(UNIT_COLUMNS)
+    if master.catalogue.package is not None:
+        columns += _package_columns(book, sheet, master)
+    _check(sheet.autofilter(0, 0, max(last, 1), columns - 1), "autofilter")
     sheet.freeze_panes(1, 1)
     print_setup(sheet, 0)
-    _progress_chart(book, sheet, master.units)
+    _progress_chart(book, sheet, master.units, columns + 1)
 
 
 def _unit_row(book: _Book, sheet, row: int, status: UnitStatus, time_fmt) -> None:
@@ -418,8 +424,8 @@ def _chart_data(book: _Book, units: Sequence[UnitStatus]) -> None:
     data.hide()
 
 
-def _progress_chart(book: _Book, sheet, units: Sequence[UnitStatus]) -> None:
-    """A pie of 已报送 / 部分报送 / 未报送, fed from a hidden sheet of its own.
+def _progress_chart(book: _Book, sheet, units: Sequence[UnitStatus], col: int) -> None:
+    """A pie of 已报送 / 部分报送 / 未报送 from column ``col``, fed from a hidden sheet of its own.
 
     The counts are COUNTIF formulas over the whole 状态 column: filtering the list
     (e.g. to 未报送) hides rows but changes no count, and no helper header sits
@@ -438,7 +444,76 @@ def _progress_chart(book: _Book, sheet, units: Sequence[UnitStatus]) -> None:
     chart.show_hidden_data()  # the data sheet is hidden
     chart.set_title({"name": "报送进度（单位数）", "name_font": {"name": HEADER_FONT, "size": 12}})
     chart.set_legend({"position": "bottom", "font": {"name": BODY_FONT}})
-    _check(sheet.insert_chart(1, len(UNIT_COLUMNS) + 1, chart), "progress chart")
+    _check(sheet.insert_chart(1, col, chart), "progress chart")
+
+
+PACKAGE_WIDTHS = (9, 11, 7, 7)
+
+
+def _package_columns(book: _Book, sheet, master: Master) -> int:
+    """报送情况's package figures to the right of the unit list; returns how many columns."""
+    first = len(UNIT_COLUMNS)
+    for offset, (name, width) in enumerate(zip(PACKAGE_COLUMNS, PACKAGE_WIDTHS)):
+        _check(sheet.set_column(first + offset, first + offset, width), "set_column")
+        book.text(sheet, 0, first + offset, name, book.header())
+    by_unit = {package.unit: package for package in master.packages}
+    centre = book.fmt(align="center")
+    for row, status in enumerate(master.units, start=1):
+        package = by_unit.get(status.unit)
+        if package is None:  # nothing returned: the 状态 column says so already
+            for offset in range(len(PACKAGE_COLUMNS)):
+                _check(sheet.write_blank(row, first + offset, None, book.fmt(align="center", bg_color=FILL_MISSING)), "blank")
+            continue
+        if package.summary_words is None:
+            book.text(sheet, row, first, "无" if not package.summaries else "未能计数", centre)
+        else:
+            _number(sheet, row, first, package.summary_words, centre)
+        _number(sheet, row, first + 1, package.cases, centre)
+        book.text(sheet, row, first + 2, "有" if package.stamped else "无", centre)
+        book.text(sheet, row, first + 3, "✔" if package.named else "✘", centre)
+    return len(PACKAGE_COLUMNS)
+
+
+MATERIAL_WIDTHS = (24, 9, 40, 8, 6, 7, 50, 17)
+
+
+def _write_materials_sheet(book: _Book, master: Master) -> None:
+    """材料清单: one row per material of every unit, in 报送情况's unit order."""
+    sheet = book.workbook.add_worksheet(SHEET_MATERIALS)
+    for col, width in enumerate(MATERIAL_WIDTHS):
+        _check(sheet.set_column(col, col, width), "set_column")
+    _headers(book, sheet, 0, MATERIAL_COLUMNS)
+    order = {status.unit: index for index, status in enumerate(master.units)}
+    items = sorted(master.materials, key=lambda m: (order.get(m.unit, len(order)), m.file))
+    plain, centre = book.fmt(), book.fmt(align="center")
+    time_fmt = book.fmt(num_format="yyyy-mm-dd hh:mm", align="center")
+    for row, item in enumerate(items, start=1):
+        _material_row(book, sheet, row, item, plain, centre, time_fmt)
+    _check(sheet.autofilter(0, 0, max(len(items), 1), len(MATERIAL_COLUMNS) - 1), "autofilter")
+    sheet.freeze_panes(1, 1)
+    print_setup(sheet, 0)
+    sheet.set_footer(f"&L字数规则：{wordcount.RULE}&R第 &P 页，共 &N 页")
+
+
+def _material_row(book: _Book, sheet, row: int, item: PackedMaterial, plain, centre, time_fmt) -> None:
+    material = item.material
+    category = f"{item.category}（{item.subject}）" if item.subject else item.category
+    book.text(sheet, row, 0, item.unit, plain)
+    book.text(sheet, row, 1, category, centre)
+    book.text(sheet, row, 2, item.name, plain)
+    if material.words is not None and material.format != "image":
+        _number(sheet, row, 3, material.words, centre)
+    else:
+        book.text(sheet, row, 3, "未能计数" if material.problem else "", centre)
+    if material.pages is not None:
+        _number(sheet, row, 4, material.pages, centre)
+    else:
+        _check(sheet.write_blank(row, 4, None, centre), "blank")
+    scanned = "" if material.pages is None else ("是" if material.scanned == material.pages else f"{material.scanned} 页" if material.scanned else "否")
+    book.text(sheet, row, 5, "是" if material.format == "image" else scanned, centre)
+    book.text(sheet, row, 6, item.file, plain)
+    _time(book, sheet, row, 7, item.saved_at, time_fmt, centre)
+    _check(sheet.set_row(row, book.row_height([(item.name, MATERIAL_WIDTHS[2]), (item.file, MATERIAL_WIDTHS[6])])), "set_row")
 
 
 # ---------------------------------------------------------------------------
@@ -512,6 +587,8 @@ def write_master(master: Master, path: str | Path) -> Path:
         book = _Book(temp)
         _write_table_sheet(book, master)
         _write_units_sheet(book, master)
+        if master.catalogue.package is not None:
+            _write_materials_sheet(book, master)
         _write_details_sheet(book, master)
         _write_findings_sheet(book, master)
         _chart_data(book, master.units)

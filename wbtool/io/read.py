@@ -24,9 +24,9 @@ from .. import identity
 from ..findings import finding
 from ..layout import HEADER_SPELLINGS as HEADER_LABELS
 from ..layout import REQUIRED_ROLES
-from ..model import Form, FormRow, Identity, ReadResult, ReturnedFile, Role
+from ..model import Form, FormRow, Identity, Material, ReadResult, ReturnedFile, Role
 from ..owners import squeeze
-from . import crypto, ooxml_meta, read_sheet
+from . import crypto, ooxml_meta, read_sheet, soffice
 from .ooxml_meta import DocumentMeta
 from .read_sheet import Grid
 
@@ -49,6 +49,11 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xl
 WORD_SUFFIXES = {".docx", ".docm", ".dotx", ".dotm"}
 OFFICE_SUFFIXES = SPREADSHEET_SUFFIXES | WORD_SUFFIXES  # a name that promises a form
 MACRO_SUFFIXES = {".xlsm", ".xltm", ".docm", ".dotm"}
+OLD_WORD_SUFFIXES = {".doc": "doc", ".dot": "doc", ".wps": "wps", ".wpt": "wps"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".heic"}
+# A .doc is converted inside the reader's time limit (pool.DEFAULT_TIMEOUT): the
+# conversion must give up first, so that its own soffice is ended, not orphaned.
+CONVERT_TIMEOUT = 15.0
 
 _MARKER_SHEET = frozenset({identity.SHEET})
 
@@ -264,7 +269,7 @@ def _read(file: ReturnedFile, password: str | None) -> ReadResult:
     else:
         box = crypto.container(_head(file))
         if box == "other":
-            return ReadResult(Role.ATTACHMENT)  # PDF, pictures, text: never loaded, however big
+            return _read_other(file, suffix)
         data = file.read_bytes()
     if box == "ole2":
         return _read_ole(file, data, suffix, password)
@@ -273,7 +278,73 @@ def _read(file: ReturnedFile, password: str | None) -> ReadResult:
     if suffix in OFFICE_SUFFIXES:
         # Often a web page or CSV saved under an Excel name; calamine cannot read either.
         return unreadable(file, "文件内容不是 Excel/WPS/Word 文档格式，可能是网页或文本另存的")
-    return ReadResult(Role.ATTACHMENT)
+    return ReadResult(Role.ATTACHMENT, material=Material("other"))
+
+
+def _read_other(file: ReturnedFile, suffix: str) -> ReadResult:
+    """PDF (its text layer is measured), pictures and anything else (listed, never loaded)."""
+    if suffix == ".pdf":
+        # Imported on the first PDF only: most batches of forms have none.
+        from . import read_pdf
+
+        return _measured(file, "pdf", lambda: read_pdf.measure(file.read_bytes()))
+    kind = "image" if suffix in IMAGE_SUFFIXES else "other"
+    return ReadResult(Role.ATTACHMENT, material=Material(kind))
+
+
+def _measured(file: ReturnedFile, format: str, measure) -> ReadResult:
+    """A material measured by ``measure()``; one that cannot be read is listed with the reason."""
+    try:
+        material = measure()
+    except soffice.ConversionError as exc:
+        return _unmeasured(file, format, str(exc))
+    except (MemoryError, KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:  # pdfium and python-docx raise their own kinds for damaged files
+        return _unmeasured(file, format, f"文件已损坏、设有密码或格式无法识别（{type(exc).__name__}）")
+    return ReadResult(Role.ATTACHMENT, material=material)
+
+
+def _unmeasured(file: ReturnedFile, format: str, reason: str) -> ReadResult:
+    message = f"材料的文字无法读取，字数未统计：{reason}。材料仍按文件名登记；如需核对字数，请单位另存为 .docx 或可复制文字的 PDF 后重新报送。"
+    finding_ = finding("material-unreadable", message, file=file.display)
+    return ReadResult(Role.ATTACHMENT, material=Material(format, problem=reason), findings=(finding_,))
+
+
+def _read_old_word(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
+    """Word 97 / WPS 文字: converted to .docx by LibreOffice when it is installed, then measured."""
+    format = OLD_WORD_SUFFIXES[suffix]
+
+    def measure() -> Material:
+        from . import read_docx
+
+        converted = soffice.convert(data, suffix, "docx", timeout=CONVERT_TIMEOUT)
+        return read_docx.measure(read_docx.open_document(converted), format)
+
+    return _measured(file, format, measure)
+
+
+def read_content(file: ReturnedFile, password: str | None = None) -> ReadResult:
+    """The whole text of a 工作总结 or 典型经验 (.docx, or .doc/.wps through LibreOffice), for the 汇编.
+
+    A reader for ``pool.read_all(reader=…)``: run in the readers' processes, under
+    their limits.  A document that cannot be read gives ``content=None`` and a finding.
+    """
+    # Imported here: only the 汇编 reads whole documents.
+    from . import read_docx
+
+    suffix = PurePath(file.name).suffix.lower()
+    try:
+        data = file.read_bytes()
+        if suffix in OLD_WORD_SUFFIXES:
+            data = soffice.convert(data, suffix, "docx", timeout=CONVERT_TIMEOUT)
+        return ReadResult(Role.ATTACHMENT, content=read_docx.content(read_docx.open_document(data)))
+    except soffice.ConversionError as exc:
+        return _unmeasured(file, OLD_WORD_SUFFIXES.get(suffix, "docx"), str(exc))
+    except (MemoryError, KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        return _unmeasured(file, "docx", f"文件已损坏或格式无法识别（{type(exc).__name__}）")
 
 
 def _head(file: ReturnedFile) -> bytes:
@@ -292,7 +363,9 @@ def _read_ole(file: ReturnedFile, data: bytes, suffix: str, password: str | None
         return _read_spreadsheet(file, data, _ole_meta(data))
     if suffix in SPREADSHEET_SUFFIXES:
         return unreadable(file, "文件不是 Excel 工作簿")
-    return ReadResult(Role.ATTACHMENT)  # old Word (.doc), WPS 文字 (.wps) and the like: documents, not forms
+    if suffix in OLD_WORD_SUFFIXES:
+        return _read_old_word(file, data, suffix)  # 工作总结, 典型经验 saved by Word 97 or WPS
+    return ReadResult(Role.ATTACHMENT, material=Material("other"))
 
 
 def _read_encrypted(file: ReturnedFile, data: bytes, suffix: str, password: str | None) -> ReadResult:
@@ -325,7 +398,7 @@ def _read_zip(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
         return _read_word(file, data, meta)
     if suffix in OFFICE_SUFFIXES:
         return unreadable(file, "压缩格式的文档缺少工作簿或正文部分，文件可能已损坏")
-    return ReadResult(Role.ATTACHMENT)  # pptx, odt, a zip inside a zip: listed, not read
+    return ReadResult(Role.ATTACHMENT, material=Material("other"))  # pptx, odt, a zip inside a zip: listed, not read
 
 
 def _read_spreadsheet(
@@ -366,11 +439,15 @@ def _read_word(file: ReturnedFile, data: bytes, meta: DocumentMeta) -> ReadResul
     # start-up, and most batches are all workbooks.
     from . import read_docx
 
-    grids = read_docx.read_tables(data)
-    layout = find_form(grids)
     findings = _macro_findings(file, meta)
-    if layout is None:
-        return ReadResult(Role.ATTACHMENT, findings=findings)  # 工作总结, 典型经验: documents, not forms
+    if not findings:  # a plain document whose text never names the form's columns is no form
+        material = read_docx.measure_body(data, HEADER_LABELS["entry"])
+        if material is not None:
+            return ReadResult(Role.ATTACHMENT, material=material)
+    document = read_docx.open_document(data)
+    layout = find_form(read_docx.tables_of(document))
+    if layout is None:  # 工作总结, 典型经验: documents, not forms
+        return ReadResult(Role.ATTACHMENT, findings=findings, material=read_docx.measure(document))
     grid = layout.grid
     rows = form_rows(layout, lambda r, c: f"{grid.name} 第{r + 1}行")
     form = _form(meta, "docx", grid.name, layout.header + 1, rows, None)

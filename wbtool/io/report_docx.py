@@ -534,3 +534,33 @@ def write_report_docx(report: Report, path: str | Path) -> Path:
     with atomic_path(path) as temp:
         document.save(str(temp))
     return path
+
+
+# ---------------------------------------------------------------------------
+# The same page for other documents of the bureau (the 汇编).
+# ---------------------------------------------------------------------------
+
+
+def official_document(*, numbered: bool = True):
+    """A blank document with the report's styles and A4 page; "— N —" page numbers when ``numbered``."""
+    document = Document()
+    _define_styles(document)
+    document.settings.odd_and_even_pages_header_footer = True
+    official_section(document.sections[0], numbered=numbered)
+    return document
+
+
+def official_section(section, *, numbered: bool) -> None:
+    """The report's portrait page on ``section``; page numbers only when ``numbered``
+    (a title page and a 目录 carry none)."""
+    _page(section, landscape=False)
+    if numbered:
+        _footers(section)
+    else:
+        section.footer.is_linked_to_previous = False
+        section.even_page_footer.is_linked_to_previous = False
+
+
+def official_paragraph(container, text: str, style: str):
+    """A paragraph in one of the report's styles (``STYLES``)."""
+    return _paragraph(container, text, style)

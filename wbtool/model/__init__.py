@@ -10,6 +10,10 @@ from .batch import Assignment, GeneratedFile, GenerateResult, Manifest, Manifest
 from .catalogue import MEMBER, OTHER, SCHOOL, UNIT_KINDS, Catalogue, Group, Notice, Progress, ReportHead, Section, Task, Unit
 from .check import CheckResult, Entry, FileReport
 from .findings import Finding, Severity, has_errors
+from .package import (
+    BODY_LEVEL, CASE, CATEGORIES, EVIDENCE, OTHER_MATERIAL, STAMPED, SUMMARY,
+    Compilation, Material, MaterialRule, PackageRules, PackageStatus, PackedMaterial, Passage, Picture, Piece, TableText,
+)
 from .master import Master, MasterEdits, MasterRow, MergeResult, Submission, TaskRow, UnitStatus, submission
 from .report import BODY, H1, H2, H3, Block, MasterView, Report, TableRow
 from .returns import ORIGIN_SEPARATOR, Form, FormRow, Identity, ReadResult, ReturnedFile, Role
@@ -21,5 +25,8 @@ __all__ = [
     "Finding", "Severity", "has_errors",
     "Master", "MasterEdits", "MasterRow", "MergeResult", "Submission", "TaskRow", "UnitStatus", "submission",
     "BODY", "H1", "H2", "H3", "Block", "MasterView", "Report", "TableRow",
+    "BODY_LEVEL", "CASE", "CATEGORIES", "EVIDENCE", "OTHER_MATERIAL", "STAMPED", "SUMMARY",
+    "Compilation", "Material", "MaterialRule", "PackageRules", "PackageStatus", "PackedMaterial",
+    "Passage", "Picture", "Piece", "TableText",
     "ORIGIN_SEPARATOR", "Form", "FormRow", "Identity", "ReadResult", "ReturnedFile", "Role",
 ]

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable
 
+from .package import PackageRules
+
 # What every long-running stage reports to: ``progress(done, total)``.  The CLI
 # passes a progress bar; the library never prints.
 Progress = Callable[[int, int], None]
@@ -108,6 +110,9 @@ class Catalogue:
     report: ReportHead = field(default_factory=ReportHead)
     entry_label: str = "完成情况"
     source: str = ""  # where it was loaded from, for messages
+    # What the unit's package must hold beside the form (工作总结, 典型经验, 盖章版);
+    # None: the notice asks for the form only, and other files are just listed.
+    package: PackageRules | None = None
     # An ``owners.Registry``: the units and groups looked up by any of their names.
     # Built once by the loader (``catalogue.build``); typed loosely because owner
     # parsing builds on this module, and the model imports nothing above it.

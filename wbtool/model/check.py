@@ -9,6 +9,7 @@ from typing import Iterable
 from .. import wordcount
 from .catalogue import Catalogue
 from .findings import Finding, Severity
+from .package import PackageStatus, PackedMaterial
 from .returns import Role
 
 
@@ -45,6 +46,8 @@ class CheckResult:
     files: tuple[FileReport, ...]
     entries: tuple[Entry, ...]
     findings: tuple[Finding, ...]
+    materials: tuple[PackedMaterial, ...] = ()  # every attributed attachment, categorised
+    packages: tuple[PackageStatus, ...] = ()  # per unit that returned anything (catalogues with package rules)
 
     @property
     def has_errors(self) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 from .catalogue import Catalogue, Task
 from .check import Entry, entries_frame
 from .findings import Finding, has_errors
+from .package import PackageStatus, PackedMaterial
 
 
 class Submission(str, Enum):
@@ -96,6 +97,8 @@ class Master:
     details: tuple[Entry, ...]  # every entry, superseded ones included
     findings: tuple[Finding, ...]
     made_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    materials: tuple[PackedMaterial, ...] = ()  # the 材料清单
+    packages: tuple[PackageStatus, ...] = ()  # per unit; empty when the catalogue asks for the form only
 
     def to_frame(self):
         """The 明细 as a pandas DataFrame: 单位, 任务, 完成情况, 字数, 文件, 保存时间, 已替代."""
@@ -105,7 +108,7 @@ class Master:
 @dataclass(frozen=True)
 class MergeResult:
     master: Master
-    outputs: tuple[Path, ...]  # master workbook, report, findings.json, findings.csv
+    outputs: tuple[Path, ...]  # master workbook, report, findings.json, findings.csv, the 汇编
     findings: tuple[Finding, ...]
     backup: Path | None = None  # the previous master, kept under a dated name
     finals_kept: int = 0  # 定稿 carried over from the previous master

@@ -9,6 +9,7 @@ from typing import Mapping, Sequence
 from .catalogue import Catalogue
 from .findings import Finding
 from .master import UnitStatus
+from .package import PackageStatus
 
 H1, H2, H3, BODY = 1, 2, 3, 0  # 一、 （一） 1. and plain paragraphs
 
@@ -21,6 +22,7 @@ class MasterView:
     texts: Mapping[int, str]  # task number → 定稿, or the merged 完成情况 when no 定稿
     units: Sequence[UnitStatus]
     findings: Sequence[Finding]
+    packages: Sequence[PackageStatus] = ()  # the materials beside the form, per unit that returned
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import Enum
 
 from .findings import Finding
+from .package import Material, Passage, Picture, TableText
 
 ORIGIN_SEPARATOR = " › "
 
@@ -108,5 +109,7 @@ class ReadResult:
     role: Role
     form: Form | None = None
     findings: tuple[Finding, ...] = ()
+    material: Material | None = None  # an attachment, measured (words, pages, title)
+    content: tuple[Passage | Picture | TableText, ...] | None = None  # read for the 汇编 only
 
 
