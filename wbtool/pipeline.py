@@ -28,6 +28,7 @@ from .atomic import write_bytes
 from .check import check_read
 from .errors import CannotWrite, Refused
 from .findings import finding
+from .indicators import city_results, plan_year
 from .io.collect import collect
 from .io.findings_out import findings_csv, findings_json
 from .merge import build_master
@@ -35,6 +36,7 @@ from .model import (
     Assignment,
     Catalogue,
     CheckResult,
+    INDICATORS,
     Finding,
     GeneratedFile,
     GenerateResult,
@@ -67,14 +69,17 @@ def generate(
     batch: str | None = None,
     overwrite: bool = False,
     progress: Progress | None = None,
+    year: int | None = None,
 ) -> GenerateResult:
     """Write one workbook per planned unit and the manifest into ``out_dir``.
 
     Nothing is written when the plan has errors (an unknown unit) or no units, or
-    when ``out_dir`` holds another batch and ``overwrite`` is false.
+    when ``out_dir`` holds another batch and ``overwrite`` is false.  ``year`` is
+    the plan year of an indicator form (default: this year, when it is one).
     """
     from .io import manifest as manifests
 
+    year = form_year(catalogue, year)
     batch = batch or new_batch_id()
     if not valid_batch_id(batch):
         raise Refused(f"批次号“{batch}”只能用字母、数字、点、横线和下划线，以字母或数字开头，最长 40 个字符，例如 20261122-1530。")
@@ -89,7 +94,7 @@ def generate(
     for done, assignment in enumerate(assignments, start=1):
         path = out_dir / assignment.filename
         try:
-            files.append(_write_one(catalogue, assignment, batch, path, created))
+            files.append(_write_one(catalogue, assignment, batch, path, created, year))
         except OSError as exc:
             findings.append(_unwritable(path, exc))
             return GenerateResult(batch=batch, out_dir=out_dir, files=tuple(files), findings=tuple(findings))
@@ -103,13 +108,31 @@ def generate(
     return GenerateResult(batch=batch, out_dir=out_dir, files=tuple(files), manifest=written, findings=tuple(findings))
 
 
-def _write_one(catalogue: Catalogue, assignment: Assignment, batch: str, path: Path, created: datetime) -> GeneratedFile:
-    """Write one unit's workbook to ``path``; an ``OSError`` says it could not be written."""
-    from .io.template_xlsx import write_template
+def form_year(catalogue: Catalogue, year: int | None) -> int | None:
+    """The plan year of an indicator catalogue's forms (None for a text catalogue)."""
+    if catalogue.kind != INDICATORS:
+        return None
+    chosen, problem = plan_year(catalogue.years, year, datetime.now().year)
+    if problem:
+        raise Refused(problem)
+    return chosen
 
+
+def _write_one(
+    catalogue: Catalogue, assignment: Assignment, batch: str, path: Path, created: datetime, year: int | None = None
+) -> GeneratedFile:
+    """Write one unit's workbook to ``path``; an ``OSError`` says it could not be written."""
     buffer = io.BytesIO()
     identity = identities.make(catalogue, batch, assignment.unit.name)
-    write_template(catalogue, assignment, identity, buffer, created=created.replace(tzinfo=None))
+    naive = created.replace(tzinfo=None)
+    if year is not None:
+        from .io.indicator_xlsx import write_indicator_form
+
+        write_indicator_form(catalogue, assignment, identity, year, buffer, created=naive)
+    else:
+        from .io.template_xlsx import write_template
+
+        write_template(catalogue, assignment, identity, buffer, created=naive)
     data = buffer.getvalue()
     write_bytes(path, data)
     return GeneratedFile(
@@ -253,6 +276,9 @@ def markup_target_problem(out_dir: str | Path, paths: Sequence[str | Path]) -> s
 
 def output_names(catalogue: Catalogue) -> dict[str, str]:
     """File names of the outputs: short, Chinese, the same for every run."""
+    if catalogue.kind == INDICATORS:
+        # No Word report yet for indicator forms: the master carries the figures.
+        return {"master": f"{catalogue.attachment}-指标完成情况汇总.xlsx", "json": "findings.json", "csv": "findings.csv"}
     return {
         "master": f"{catalogue.attachment}-任务{catalogue.entry_label}汇总.xlsx",
         "report": f"{catalogue.entry_label}报告.docx",
@@ -271,21 +297,26 @@ def merge(
     progress: Progress | None = None,
     read: ReadAll = read_all,
     dated: date | None = None,
+    year: int | None = None,
 ) -> MergeResult:
     """Check ``paths``, merge, and write the four outputs into ``out_dir``; ``dated``
     is the report's 成文日期.
 
     Raises ``Refused`` before reading anything when ``out_dir`` would mix the
     outputs with the inputs, and ``CannotWrite`` when an output cannot be written.
+    An indicator catalogue's master is for ``year`` (default: this year, when a plan year).
     """
     from .io import master_xlsx
 
+    year = form_year(catalogue, year)
     out = Path(out_dir)
     targets = {key: out / name for key, name in output_names(catalogue).items()}
     refuse_unsafe_output(paths, out, targets.values())
 
     result = check_returns(paths, catalogue, password=password, assignments=assignments, progress=progress, read=read)
     master = build_master(result)
+    if year is not None:
+        return _merge_indicators(master, year, targets, out)
     # Tasks the report prints as 「（待定稿）」 are listed with every other finding.
     master = replace(master, findings=master.findings + tuple(pending_finals(view_of(master))))
     try:
@@ -300,6 +331,20 @@ def merge(
         write_bytes(targets["csv"], findings_csv(master.findings))
     except OSError as exc:
         raise CannotWrite(f"无法写入输出文件：{exc.strerror or exc}（{exc.filename or out}）。请确认文件没有在 Excel/WPS/Word 中打开、文件夹可写，然后重试。") from exc
+    return MergeResult(master=master, outputs=tuple(targets.values()), findings=master.findings)
+
+
+def _merge_indicators(master, year: int, targets: dict[str, Path], out: Path) -> MergeResult:
+    """The outputs of an indicator catalogue: the same checks and 报送情况, its own figures."""
+    from .io.indicator_master import write_indicator_master
+
+    results = city_results(master.catalogue, year, master.details)
+    try:
+        write_indicator_master(master, results, year, targets["master"])
+        write_bytes(targets["json"], findings_json(master.findings, master.catalogue))
+        write_bytes(targets["csv"], findings_csv(master.findings))
+    except OSError as exc:
+        raise CannotWrite(f"无法写入输出文件：{exc.strerror or exc}（{exc.filename or out}）。请确认文件没有在 Excel/WPS 中打开、文件夹可写，然后重试。") from exc
     return MergeResult(master=master, outputs=tuple(targets.values()), findings=master.findings)
 
 

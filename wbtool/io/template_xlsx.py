@@ -359,40 +359,57 @@ class _Writer:
 
     # -- 填报说明 ----------------------------------------------------------
     def _guide_sheet(self, ws) -> None:
-        widths = (14, 90)
-        ws.set_column(0, 0, widths[0])
-        ws.set_column(1, 1, widths[1])
-        title = f"{self.catalogue.attachment}填报说明"
-        check_call(ws.merge_range(0, 0, 0, 1, title, self.fmt["title"]), "guide title")
-        check_call(ws.set_row(0, row_height(1, TITLE_PT)), "guide title")
-        rows = guide_rows(self.catalogue, self.unit, len(self.assignment.tasks))
-        for row, (key, value) in enumerate(rows, start=1):
-            check_call(ws.write_string(row, 0, key, self.fmt["guide_key"]), "guide key")
-            check_call(ws.write_string(row, 1, value, self.fmt["guide_value"]), "guide value")
-            check_call(ws.set_row(row, row_height(line_count(value, widths[1]))), "guide height")
-        print_setup(ws, None)
-        ws.protect("", PROTECTION)
+        write_guide(ws, self.fmt, self.catalogue, guide_rows(self.catalogue, self.unit, len(self.assignment.tasks)))
 
     # -- identity and document properties -----------------------------------
     def _identity(self, ws, created: datetime | None) -> None:
-        for row, (key, value) in enumerate(identities.sheet_rows(self.identity)):
-            check_call(ws.write_string(row, 0, key, self.fmt["plain"]), "identity key")
-            check_call(ws.write_string(row, 1, value, self.fmt["plain"]), "identity value")
-        ws.hide()
-        ws.protect("", PROTECTION)
-        for name, value in identities.properties(self.identity).items():
-            check_call(self.book.set_custom_property(name, value), f"custom property {name}")
-        check_call(self.book.define_name(identities.DEFINED_NAME, identities.name_value(self.identity)), "defined name")
-        cat, notice = self.catalogue, self.catalogue.notice
-        properties = {
-            "title": f"{cat.title}（{self.unit}）",
-            "subject": notice.title or cat.title,
-            "author": notice.issuer or "wbtool",
-            "company": notice.issuer,
-            "category": f"{cat.attachment} 填报表",
-            "keywords": f"{cat.id}, {self.identity.batch}",
-            "comments": f"填报单位：{self.unit}；批次：{self.identity.batch}；只在“{cat.entry_label}”栏填写，每项不超过 {cat.limit} 字。",
-        }
-        if created is not None:
-            properties["created"] = created
-        self.book.set_properties(properties)
+        write_identity(self.book, ws, self.fmt, self.catalogue, self.identity, created)
+
+
+# ---------------------------------------------------------------------------
+# Sheets every kind of fill-in workbook shares (text forms and indicator forms).
+# ---------------------------------------------------------------------------
+
+
+def write_guide(ws, fmt: dict, catalogue: Catalogue, rows: list[tuple[str, str]]) -> None:
+    """The 填报说明 sheet: a title and (项目, 内容) rows, printed like the form."""
+    widths = (14, 90)
+    ws.set_column(0, 0, widths[0])
+    ws.set_column(1, 1, widths[1])
+    title = f"{catalogue.attachment}填报说明"
+    check_call(ws.merge_range(0, 0, 0, 1, title, fmt["title"]), "guide title")
+    check_call(ws.set_row(0, row_height(1, TITLE_PT)), "guide title")
+    for row, (key, value) in enumerate(rows, start=1):
+        check_call(ws.write_string(row, 0, key, fmt["guide_key"]), "guide key")
+        check_call(ws.write_string(row, 1, value, fmt["guide_value"]), "guide value")
+        check_call(ws.set_row(row, row_height(line_count(value, widths[1]))), "guide height")
+    print_setup(ws, None)
+    ws.protect("", PROTECTION)
+
+
+def write_identity(
+    book, ws, fmt: dict, catalogue: Catalogue, identity: Identity, created: datetime | None, comment: str | None = None
+) -> None:
+    """The hidden identity sheet, the custom properties and the defined name."""
+    for row, (key, value) in enumerate(identities.sheet_rows(identity)):
+        check_call(ws.write_string(row, 0, key, fmt["plain"]), "identity key")
+        check_call(ws.write_string(row, 1, value, fmt["plain"]), "identity value")
+    ws.hide()
+    ws.protect("", PROTECTION)
+    for name, value in identities.properties(identity).items():
+        check_call(book.set_custom_property(name, value), f"custom property {name}")
+    check_call(book.define_name(identities.DEFINED_NAME, identities.name_value(identity)), "defined name")
+    cat, notice = catalogue, catalogue.notice
+    properties = {
+        "title": f"{cat.title}（{identity.unit}）",
+        "subject": notice.title or cat.title,
+        "author": notice.issuer or "wbtool",
+        "company": notice.issuer,
+        "category": f"{cat.attachment} 填报表",
+        "keywords": f"{cat.id}, {identity.batch}",
+        "comments": f"填报单位：{identity.unit}；批次：{identity.batch}；"
+        + (comment or f"只在“{cat.entry_label}”栏填写，每项不超过 {cat.limit} 字。"),
+    }
+    if created is not None:
+        properties["created"] = created
+    book.set_properties(properties)

@@ -7,7 +7,8 @@ Nothing in this package imports anything else of wbtool.
 """
 
 from .batch import Assignment, GeneratedFile, GenerateResult, Manifest, ManifestFile
-from .catalogue import MEMBER, OTHER, SCHOOL, UNIT_KINDS, Catalogue, Group, Notice, Progress, ReportHead, Section, Task, Unit
+from .catalogue import CATALOGUE_KINDS, INDICATORS, MEMBER, OTHER, SCHOOL, TASKS, UNIT_KINDS, Catalogue, Group, Notice, Progress, ReportHead, Section, Task, Unit
+from .indicators import PERCENT, Comparison, Count, Indicator, IndicatorResult, Target
 from .check import CheckResult, Entry, FileReport
 from .findings import Finding, Severity, has_errors
 from .master import Master, MasterEdits, MasterRow, MergeResult, Submission, TaskRow, UnitStatus
@@ -16,6 +17,8 @@ from .returns import ORIGIN_SEPARATOR, Form, FormRow, Identity, ReadResult, Retu
 
 __all__ = [
     "Assignment", "GeneratedFile", "GenerateResult", "Manifest", "ManifestFile",
+    "CATALOGUE_KINDS", "INDICATORS", "TASKS",
+    "PERCENT", "Comparison", "Count", "Indicator", "IndicatorResult", "Target",
     "MEMBER", "OTHER", "SCHOOL", "UNIT_KINDS", "Catalogue", "Group", "Notice", "Progress", "ReportHead", "Section", "Task", "Unit",
     "CheckResult", "Entry", "FileReport",
     "Finding", "Severity", "has_errors",

@@ -80,6 +80,7 @@ class FormRow:
     entry: str | None
     entry_cell: str  # e.g. 填报表!E7 or 表1 第3行
     entry_formula: str | None = None
+    count: str | None = None  # an indicator form's 填报项 (what the number counts)
 
 
 @dataclass(frozen=True)
