@@ -79,10 +79,10 @@ def generate(
     """
     from .io import manifest as manifests
 
-    year = form_year(catalogue, year)
     batch = batch or new_batch_id()
     if not valid_batch_id(batch):
         raise Refused(f"批次号“{batch}”只能用字母、数字、点、横线和下划线，以字母或数字开头，最长 40 个字符，例如 20261122-1530。")
+    year = form_year(catalogue, year)
     out_dir = Path(out_dir)
     assignments, findings = plan(catalogue, units)
     findings += _folder_findings(out_dir, batch, overwrite, {a.filename for a in assignments})
