@@ -314,3 +314,19 @@ def test_nothing_typed_is_lost(merged):
     assert details.max_row - 1 + len(held) == typed
     assert (make_fixtures.UNITS[2], "约100") in held
     assert (make_fixtures.UNITS[0], str(make_fixtures.complete_values(0)["1"])) in kept
+
+
+def test_word_report_has_the_indicator_table(merged):
+    import docx
+
+    document = docx.Document(str(merged.outputs[1]))
+    table = document.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == ["序号", "项目", "目标", "全市完成值", "达标", "差距"]
+    assert len(table.rows) == 25
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    v = [make_fixtures.complete_values(i) for i in range(3)]
+    num, den = sum(x["3.num"] for x in v), sum(x["3.den"] for x in v)
+    assert rows["3"][2:5] == ["98%", f"{num / den * 100:.1f}%", "否"]
+    assert rows["20"][4] == "无目标" and rows["20"][5] == ""
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "二、指标完成情况" in text and "字数计算规则" not in text

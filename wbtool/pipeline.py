@@ -50,7 +50,7 @@ from .model import (
 )
 from .plan import manifest_of, new_batch_id, plan, valid_batch_id
 from .pool import ReadAll, in_background, read_all
-from .report import build_report, check_edits, pending_finals, view_of
+from .report import build_indicator_report, build_report, check_edits, pending_finals, view_of
 
 # The writers are imported by the stage that uses them, inside its function: each
 # brings a heavy library (xlsxwriter 0.05 s, python-docx 0.07 s, openpyxl 0.18 s),
@@ -277,8 +277,12 @@ def markup_target_problem(out_dir: str | Path, paths: Sequence[str | Path]) -> s
 def output_names(catalogue: Catalogue) -> dict[str, str]:
     """File names of the outputs: short, Chinese, the same for every run."""
     if catalogue.kind == INDICATORS:
-        # No Word report yet for indicator forms: the master carries the figures.
-        return {"master": f"{catalogue.attachment}-指标完成情况汇总.xlsx", "json": "findings.json", "csv": "findings.csv"}
+        return {
+            "master": f"{catalogue.attachment}-指标完成情况汇总.xlsx",
+            "report": "指标完成情况报告.docx",
+            "json": "findings.json",
+            "csv": "findings.csv",
+        }
     return {
         "master": f"{catalogue.attachment}-任务{catalogue.entry_label}汇总.xlsx",
         "report": f"{catalogue.entry_label}报告.docx",
@@ -340,7 +344,12 @@ def _merge_indicators(master, year: int, targets: dict[str, Path], out: Path) ->
 
     results = city_results(master.catalogue, year, master.details)
     try:
-        write_indicator_master(master, results, year, targets["master"])
+        report = build_indicator_report(view_of(master), results, year)
+        report_written = in_background(write_report, report, targets["report"])
+        try:
+            write_indicator_master(master, results, year, targets["master"])
+        finally:
+            report_written()
         write_bytes(targets["json"], findings_json(master.findings, master.catalogue))
         write_bytes(targets["csv"], findings_csv(master.findings))
     except OSError as exc:

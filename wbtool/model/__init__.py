@@ -12,7 +12,7 @@ from .indicators import PERCENT, Comparison, Count, Indicator, IndicatorResult, 
 from .check import CheckResult, Entry, FileReport
 from .findings import Finding, Severity, has_errors
 from .master import Master, MasterEdits, MasterRow, MergeResult, Submission, TaskRow, UnitStatus
-from .report import BODY, H1, H2, H3, Block, MasterView, Report, TableRow
+from .report import BODY, H1, H2, H3, Block, IndicatorRow, MasterView, Report, TableRow
 from .returns import ORIGIN_SEPARATOR, Form, FormRow, Identity, ReadResult, ReturnedFile, Role
 
 __all__ = [
@@ -23,6 +23,6 @@ __all__ = [
     "CheckResult", "Entry", "FileReport",
     "Finding", "Severity", "has_errors",
     "Master", "MasterEdits", "MasterRow", "MergeResult", "Submission", "TaskRow", "UnitStatus",
-    "BODY", "H1", "H2", "H3", "Block", "MasterView", "Report", "TableRow",
+    "BODY", "H1", "H2", "H3", "Block", "IndicatorRow", "MasterView", "Report", "TableRow",
     "ORIGIN_SEPARATOR", "Form", "FormRow", "Identity", "ReadResult", "ReturnedFile", "Role",
 ]
