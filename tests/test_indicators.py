@@ -330,3 +330,15 @@ def test_word_report_has_the_indicator_table(merged):
     assert rows["20"][4] == "无目标" and rows["20"][5] == ""
     text = "\n".join(p.text for p in document.paragraphs)
     assert "二、指标完成情况" in text and "字数计算规则" not in text
+
+
+def test_a_later_file_corrects_count_by_count():
+    unit = make_fixtures.UNITS[2]
+    result = check(f"complete-{unit}.xlsx", "words-and-negative.xlsx")
+    keys = [c.key for i in make_fixtures.test_catalogue().indicators for c in i.counts]
+    current = [e.count for e in result.current_entries()]
+    assert sorted(current) == sorted(keys)  # one current value per count
+    # a count valid in both files has one superseded copy; 14, 15, 17 were words or negative in one
+    superseded = sorted(e.count for e in result.entries if e.superseded)
+    assert superseded == sorted(k for k in keys if k not in ("14", "15", "17"))
+    assert sum(f.code == "superseded" for f in result.findings) == len(superseded)
