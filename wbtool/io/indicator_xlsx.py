@@ -9,12 +9,10 @@ its own share while typing; only the counts are read back.
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .. import layout
@@ -32,12 +30,12 @@ from .template_xlsx import (
     PROTECTION,
     TITLE_PT,
     TITLE_ROW,
-    WORKBOOK_OPTIONS,
-    TemplateError,
     _formats,
     _height,
     _paper,
     check_call,
+    guide_frame,
+    strict_workbook,
     wrapped_lines,
     write_guide,
     write_identity,
@@ -59,24 +57,15 @@ def write_indicator_form(
     created: datetime | None = None,
 ) -> None:
     """Write one unit's indicator form for ``year`` to ``target`` (a path or a binary file)."""
-    if isinstance(target, Path):
-        target = str(target)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        try:
-            book = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
-            fmt = _formats(book)
-            fmt.update(_number_formats(book))
-            fill = book.add_worksheet(FILL_SHEET)
-            guide = book.add_worksheet(GUIDE_SHEET)
-            hidden = book.add_worksheet(identities.SHEET)
-            _fill_sheet(fill, fmt, catalogue, assignment.unit.name, year)
-            write_guide(guide, fmt, catalogue, guide_rows(catalogue, assignment.unit.name, year))
-            write_identity(book, hidden, fmt, catalogue, identity, created, comment=f"{year}年度；只在黄色单元格填写数量（整数）。")
-            fill.activate()
-            book.close()
-        except UserWarning as exc:
-            raise TemplateError(f"xlsxwriter: {exc}") from exc
+    with strict_workbook(target) as book:
+        fmt = {**_formats(book), **_number_formats(book)}
+        fill = book.add_worksheet(FILL_SHEET)
+        guide = book.add_worksheet(GUIDE_SHEET)
+        hidden = book.add_worksheet(identities.SHEET)
+        _fill_sheet(fill, fmt, catalogue, assignment.unit.name, year)
+        write_guide(guide, fmt, catalogue, guide_rows(catalogue, assignment.unit.name, year))
+        write_identity(book, hidden, fmt, catalogue, identity, created, comment=f"{year}年度；只在黄色单元格填写数量（整数）。")
+        fill.activate()
 
 
 def _number_formats(book) -> dict:
@@ -89,11 +78,7 @@ def _number_formats(book) -> dict:
 
 def guide_rows(catalogue: Catalogue, unit: str, year: int) -> list[tuple[str, str]]:
     """The (项目, 内容) rows of the 填报说明 sheet of an indicator form."""
-    notice = catalogue.notice
-    rows = [
-        ("通知", notice.title),
-        ("发文单位", notice.issuer),
-        ("填报单位", unit),
+    return guide_frame(catalogue, unit, [
         ("填报年度", f"{year}年"),
         ("填报内容", f"{len(catalogue.indicators)} 项指标本单位{year}年度的完成数，写在“{FILL_SHEET}”工作表的黄色单元格中。"),
         (
@@ -103,13 +88,7 @@ def guide_rows(catalogue: Catalogue, unit: str, year: int) -> list[tuple[str, st
             "3. 本年度没有的填 0；\n"
             "4. 请勿增删行、列或工作表，勿改动项目名称；本表已设保护（无密码），仅为防止误改。",
         ),
-        ("报送截止", notice.deadline),
-        ("报送方式", notice.how_to_return),
-        ("联系人", notice.contact),
-        ("联系电话", notice.phone),
-        ("电子邮箱", notice.email),
-    ]
-    return [(key, value) for key, value in rows if value]
+    ])
 
 
 def _fill_sheet(ws, fmt: dict, catalogue: Catalogue, unit: str, year: int) -> None:

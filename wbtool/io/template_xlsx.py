@@ -13,10 +13,11 @@ every detail (custom properties, defined names, validation) explicitly.
 from __future__ import annotations
 
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 import xlsxwriter
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
@@ -141,10 +142,7 @@ def sign_off(unit: str) -> str:
 def guide_rows(catalogue: Catalogue, unit: str, task_count: int) -> list[tuple[str, str]]:
     """The (项目, 内容) rows of the 填报说明 sheet; facts the catalogue lacks are left out."""
     notice, label, limit = catalogue.notice, catalogue.entry_label, catalogue.limit
-    rows = [
-        ("通知", notice.title),
-        ("发文单位", notice.issuer),
-        ("填报单位", unit),
+    return guide_frame(catalogue, unit, [
         ("填报期间", notice.period),
         ("填报内容", f"本单位负责的 {task_count} 项任务的{label}，每项一格，写在“{FILL_SHEET}”工作表的黄色单元格中。"),
         ("字数要求", f"每项不超过 {limit} 字。“{HEADER_COUNT}”栏自动计数，超过时该行变红，请删减后再报送。"),
@@ -157,6 +155,18 @@ def guide_rows(catalogue: Catalogue, unit: str, task_count: int) -> list[tuple[s
             "4. 用 Excel 或 WPS 填写后直接保存为 .xlsx，文件名保留本单位名称；\n"
             "5. 某项暂无进展的，也请如实简要说明。",
         ),
+    ])
+
+
+def guide_frame(catalogue: Catalogue, unit: str, body: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The 填报说明 rows every form kind shares (notice, unit, deadline, contact) around
+    its own ``body``; facts the catalogue lacks are left out."""
+    notice = catalogue.notice
+    rows = [
+        ("通知", notice.title),
+        ("发文单位", notice.issuer),
+        ("填报单位", unit),
+        *body,
         ("报送截止", notice.deadline),
         ("报送方式", notice.how_to_return),
         ("联系人", notice.contact),
@@ -225,6 +235,13 @@ def write_template(
 
     Raises ``TemplateError`` when xlsxwriter refuses a call (our bug).
     """
+    with strict_workbook(target) as book:
+        _Writer(book, catalogue, assignment, identity).write(created)
+
+
+@contextmanager
+def strict_workbook(target: str | Path | BinaryIO) -> Iterator[xlsxwriter.Workbook]:
+    """A fill-in workbook written to ``target`` and closed on leaving; a refused call raises ``TemplateError``."""
     if isinstance(target, Path):
         target = str(target)
     with warnings.catch_warnings():
@@ -233,7 +250,7 @@ def write_template(
         warnings.simplefilter("error")
         try:
             book = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
-            _Writer(book, catalogue, assignment, identity).write(created)
+            yield book
             book.close()
         except UserWarning as exc:
             raise TemplateError(f"xlsxwriter: {exc}") from exc
