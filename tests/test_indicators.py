@@ -342,3 +342,18 @@ def test_a_later_file_corrects_count_by_count():
     superseded = sorted(e.count for e in result.entries if e.superseded)
     assert superseded == sorted(k for k in keys if k not in ("14", "15", "17"))
     assert sum(f.code == "superseded" for f in result.findings) == len(superseded)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"number": 1, "text": "比例", "targets": {2022: "40%"}},  # a share without its two counts
+        {"number": 1, "text": "人数", "targets": {2022: "3人"}, "numerator": "甲", "denominator": "乙"},
+        {"number": 1, "text": "若干", "targets": {2022: "若干"}},
+    ],
+)
+def test_an_indicator_units_cannot_report_is_a_catalogue_error(item):
+    raw = {"id": "x", "kind": "indicators", "title": "x", "units": ["甲校"], "indicators": [item, {"number": 2, "text": "在校生", "targets": {2022: "3人"}}]}
+    catalogue, findings = catalogues.build(raw)
+    assert [(f.code, f.task) for f in findings] == [("catalog-invalid", 1)]
+    assert [i.no for i in catalogue.indicators] == [2]

@@ -16,7 +16,7 @@ import yaml
 
 from .findings import finding
 from .indicators import TargetError, parse_target
-from .model import CATALOGUE_KINDS, INDICATORS, TASKS, UNIT_KINDS, Catalogue, Count, Finding, Group, Indicator, Notice, ReportHead, Section, Task, Unit
+from .model import CATALOGUE_KINDS, INDICATORS, PERCENT, TASKS, UNIT_KINDS, Catalogue, Count, Finding, Group, Indicator, Notice, ReportHead, Section, Task, Unit
 from .owners import Registry, squeeze
 
 DEFAULT = "wuxi-2022"
@@ -197,7 +197,13 @@ def _indicator(raw: dict, no: int) -> Indicator:
     else:
         measure = next((t.measure for _, t in targets if t.measure), "")
         counts = (Count(str(no), squeeze(str(raw.get("count") or text)), str(raw.get("count_measure") or measure)),)
-    return Indicator(no=no, text=text, targets=targets, counts=counts)
+    indicator = Indicator(no=no, text=text, targets=targets, counts=counts)
+    measures = {t.measure for _, t in targets if t.has_target}
+    if indicator.is_share and measures - {PERCENT}:
+        raise TargetError(f"比例类指标（有 numerator、denominator）的目标应为百分数，却写了“{'、'.join(t.text for _, t in targets)}”")
+    if not indicator.is_share and PERCENT in measures:
+        raise TargetError("目标是百分数，各单位须填分子、分母两个数量：请写明 numerator（分子）和 denominator（分母）")
+    return indicator
 
 
 def _unit(raw: Any) -> Unit:
