@@ -112,6 +112,9 @@ def _whole(number: float, typed: str) -> ParsedCount:
     if number < 0:
         return ParsedCount(None, "填的是负数，数量不能小于 0")
     rounded = round(number)
+    if 0 < number < 1:
+        # Excel stores a typed 95% as 0.95: say so, without guessing the count behind it.
+        return ParsedCount(None, f"“{typed}”是小于 1 的小数，可能填的是百分比；本表只填人数、个数等数量（整数），比例由表格自动计算")
     if abs(number - rounded) > 1e-9:
         return ParsedCount(None, f"“{typed}”不是整数，数量应为整数")
     return ParsedCount(int(rounded))

@@ -88,6 +88,7 @@ def find_form(grids: Sequence[Grid]) -> Layout | None:
 
 
 _INDICATOR_LABELS = {column.role: column.spellings for column in INDICATOR_COLUMNS}
+_INDICATOR_STARTS = frozenset(label[0] for labels in _INDICATOR_LABELS.values() for label in labels)
 
 
 def indicator_columns(row: Sequence[str | None]) -> dict[str, int] | None:
@@ -97,7 +98,10 @@ def indicator_columns(row: Sequence[str | None]) -> dict[str, int] | None:
     """
     columns: dict[str, int] = {}
     for index, cell in enumerate(row):
-        label = squeeze(cell) if cell else ""
+        # One look rules most cells out, as for text forms (only 目标 carries a year before it).
+        if not cell or (cell.lstrip()[:1] not in _INDICATOR_STARTS and not cell.rstrip().endswith("目标")):
+            continue
+        label = squeeze(cell)
         for role, labels in _INDICATOR_LABELS.items():
             if role not in columns and label and (label.startswith(labels) or (role == "target" and label.endswith(labels))):
                 columns[role] = index
