@@ -357,3 +357,8 @@ def test_an_indicator_units_cannot_report_is_a_catalogue_error(item):
     catalogue, findings = catalogues.build(raw)
     assert [(f.code, f.task) for f in findings] == [("catalog-invalid", 1)]
     assert [i.no for i in catalogue.indicators] == [2]
+
+
+def test_report_from_an_indicator_master_points_back_to_merge(merged, tmp_path):
+    path, findings = pipeline.report_from_master(merged.outputs[0], tmp_path / "r.docx", catalogue=make_fixtures.test_catalogue())
+    assert path is None and [f.code for f in findings] == ["master-invalid"] and not (tmp_path / "r.docx").exists()

@@ -394,6 +394,10 @@ def report_from_master(
     """
     if Path(out_path).resolve() == Path(master_path).resolve():
         return None, [finding("master-invalid", "报告不能覆盖汇总表本身：请给报告另起一个文件名。", file=str(out_path))]
+    if catalogue.kind == INDICATORS:
+        # An indicator master has no 定稿 to edit: its report comes with the merge.
+        message = f"数值指标清单没有“定稿”可改，报告已由 wbtool merge 直接生成（{output_names(catalogue)['report']}）；需要重做请重新运行 wbtool merge。"
+        return None, [finding("master-invalid", message, file=str(master_path))]
     from .io.master_read import read_master
 
     edits, findings = read_master(master_path, limit=catalogue.limit)
