@@ -14,6 +14,7 @@ from wbtool import pipeline
 from wbtool.errors import Refused
 from wbtool.indicators import city_result, city_results, parse_count, parse_target, plan_year, unit_share
 from wbtool.io import template_xlsx as tx
+from wbtool.io.xlsx_common import FILL_ENTRY
 from wbtool.layout import SHEET_INDICATOR_DETAILS, SHEET_INDICATORS, SHEET_UNITS
 from wbtool.model import Comparison, Count, Entry, Indicator, Target
 from wbtool.pool import read_here
@@ -213,7 +214,7 @@ def test_form_has_numeric_cells_validated_as_whole_numbers(form):
     assert str(validation.sqref) == f"F{tx.FIRST_DATA_ROW}:F{tx.FIRST_DATA_ROW + rows - 1}"
     for row in range(tx.FIRST_DATA_ROW, tx.FIRST_DATA_ROW + rows):
         cell = ws.cell(row, 6)
-        assert cell.protection.locked is False and cell.fill.fgColor.rgb.endswith("FFF9DB")
+        assert cell.protection.locked is False and cell.fill.fgColor.rgb.endswith(FILL_ENTRY.lstrip("#"))
         assert ws.cell(row, 4).protection.locked is not False
     assert ws.protection.sheet is True
 

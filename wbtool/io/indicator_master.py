@@ -19,7 +19,8 @@ from ..layout import (
     SHEET_INDICATORS,
 )
 from ..model import Catalogue, IndicatorResult, Master
-from .master_xlsx import _Book, _check, _headers, _number, _print_setup, _write_findings_sheet, _write_units_sheet, short
+from .master_xlsx import _Book, _chart_data, _check, _headers, _number, _write_findings_sheet, _write_units_sheet
+from .xlsx_common import print_setup
 
 SUMMARY_WIDTHS = (6, 40, 14, 9, 13, 8, 11, 11, 11, 10)
 DETAIL_WIDTHS = (24, 6, 30, 34, 12, 9, 14, 36, 14, 10)
@@ -36,6 +37,7 @@ def write_indicator_master(master: Master, results: Sequence[IndicatorResult], y
         _write_units_sheet(book, master)
         _details_sheet(book, master)
         _write_findings_sheet(book, master)
+        _chart_data(book, master.units)  # the 报送情况 pie's own hidden range
         book.workbook.set_properties({"title": master.catalogue.title, "subject": f"{year}年度指标完成情况汇总", "created": master.made_at})
         book.workbook.close()
     return path
@@ -76,7 +78,7 @@ def _summary_sheet(book: _Book, results: Sequence[IndicatorResult], year: int) -
         _check(sheet.set_row(row, book.row_height([(ind.text, SUMMARY_WIDTHS[1])])), "set_row")
     _check(sheet.autofilter(0, 0, max(len(results), 1), len(INDICATOR_SUMMARY_COLUMNS) - 1), "autofilter")
     sheet.freeze_panes(1, 2)
-    _print_setup(sheet, 0)
+    print_setup(sheet, 0)
     _share_chart(book, sheet, results, len(results) + 2)
     sheet.activate()
 
@@ -98,7 +100,7 @@ def _share_chart(book: _Book, sheet, results: Sequence[IndicatorResult], first_r
         book.text(sheet, first_row, col + 1, name, header)
     fmt = book.fmt(align="right", num_format="0.0")
     for i, r in enumerate(shares, start=first_row + 1):
-        book.text(sheet, i, 1, f"{r.indicator.no}. {short(r.indicator.text, CHART_LABEL)}", book.fmt())
+        book.text(sheet, i, 1, f"{r.indicator.no}. {_short(r.indicator.text)}", book.fmt())
         _number(sheet, i, 2, r.target.value or 0, fmt)
         _value(book, sheet, i, 3, figure(r.actual, "%"), fmt)
     last = first_row + len(shares)
@@ -117,6 +119,10 @@ def _share_chart(book: _Book, sheet, results: Sequence[IndicatorResult], first_r
     chart.set_legend({"position": "bottom", "font": {"name": "仿宋_GB2312", "size": 10}})
     chart.set_size({"width": 900, "height": 360})
     _check(sheet.insert_chart(last + 2, 1, chart), "insert_chart")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= CHART_LABEL else text[: CHART_LABEL - 1] + "…"
 
 
 def _details_sheet(book: _Book, master: Master) -> None:
@@ -142,4 +148,4 @@ def _details_sheet(book: _Book, master: Master) -> None:
         book.text(sheet, row, 9, "是" if entry.superseded else "", centre)
     _check(sheet.autofilter(0, 0, max(len(rows), 1), len(INDICATOR_DETAIL_COLUMNS) - 1), "autofilter")
     sheet.freeze_panes(1, 0)
-    _print_setup(sheet, 0)
+    print_setup(sheet, 0)

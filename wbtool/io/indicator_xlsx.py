@@ -18,8 +18,6 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from .. import layout
 from ..model import Assignment, Catalogue, Identity, Indicator
 from .template_xlsx import (
-    BODY_PT,
-    ENTRY_FILL,
     FILL_SHEET,
     FIRST_DATA_ROW,
     GUIDE_SHEET,
@@ -31,15 +29,13 @@ from .template_xlsx import (
     TITLE_PT,
     TITLE_ROW,
     _formats,
-    _height,
-    _paper,
     check_call,
     guide_frame,
     strict_workbook,
-    wrapped_lines,
     write_guide,
     write_identity,
 )
+from .xlsx_common import BODY_FONT, BODY_SIZE, FILL_ENTRY, FILL_LOCKED, GB2312_CHARSET, line_count, print_setup, row_height
 from .. import identity as identities
 
 WIDTHS = {"no": 5.5, "item": 30, "target": 12, "count": 34, "measure": 9, "value": 14, "share": 12}
@@ -69,10 +65,10 @@ def write_indicator_form(
 
 
 def _number_formats(book) -> dict:
-    base = {"font_name": "仿宋_GB2312", "font_size": BODY_PT, "font_charset": 134, "border": 1, "valign": "vcenter"}
+    base = {"font_name": BODY_FONT, "font_size": BODY_SIZE, "font_charset": GB2312_CHARSET, "border": 1, "valign": "vcenter"}
     return {
-        "value": book.add_format({**base, "align": "right", "locked": False, "bg_color": ENTRY_FILL, "num_format": "#,##0"}),
-        "share": book.add_format({**base, "align": "right", "bg_color": "#F2F2F2", "num_format": "0.0%"}),
+        "value": book.add_format({**base, "align": "right", "locked": False, "bg_color": FILL_ENTRY, "num_format": "#,##0"}),
+        "share": book.add_format({**base, "align": "right", "bg_color": FILL_LOCKED, "num_format": "0.0%"}),
     }
 
 
@@ -100,15 +96,13 @@ def _fill_sheet(ws, fmt: dict, catalogue: Catalogue, unit: str, year: int) -> No
     _heading(ws, fmt, catalogue, unit, year, last_col)
     for i, (_, header) in enumerate(headers):
         check_call(ws.write_string(HEADER_ROW - 1, i, header, fmt["header"]), "header")
-    check_call(ws.set_row(HEADER_ROW - 1, _height(1, HEADER_PT)), "header height")
+    check_call(ws.set_row(HEADER_ROW - 1, row_height(1, HEADER_PT)), "header height")
     row = FIRST_DATA_ROW - 1
     for indicator in catalogue.indicators:
         row = _indicator_rows(ws, fmt, col, indicator, year, row)
     _validate(ws, col["value"], FIRST_DATA_ROW - 1, row - 1)
-    _paper(ws)
-    ws.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.6)
+    print_setup(ws, HEADER_ROW - 1, margins=(0.4, 0.4, 0.55, 0.6))
     ws.center_horizontally()
-    ws.repeat_rows(HEADER_ROW - 1)
     ws.print_area(0, 0, row - 1, last_col)
     ws.freeze_panes(HEADER_ROW, 0)
     ws.protect("", PROTECTION)
@@ -118,7 +112,7 @@ def _heading(ws, fmt: dict, catalogue: Catalogue, unit: str, year: int, last_col
     total = sum(WIDTHS.values())
     title = f"{catalogue.title}（{year}年度，{unit}）"
     check_call(ws.merge_range(TITLE_ROW - 1, 0, TITLE_ROW - 1, last_col, title, fmt["title"]), "title")
-    check_call(ws.set_row(TITLE_ROW - 1, _height(wrapped_lines(title, total * BODY_PT / TITLE_PT), TITLE_PT)), "title")
+    check_call(ws.set_row(TITLE_ROW - 1, row_height(line_count(title, total, TITLE_PT), TITLE_PT)), "title")
     info = [f"填报单位：{unit}", f"填报年度：{year}年", f"指标数：{len(catalogue.indicators)} 项"]
     if catalogue.notice.deadline:
         info.append(f"报送截止：{catalogue.notice.deadline}")
@@ -129,7 +123,7 @@ def _heading(ws, fmt: dict, catalogue: Catalogue, unit: str, year: int, last_col
         f"“本单位比例”自动计算。请勿改动项目，勿增删行、列或工作表。详见“{GUIDE_SHEET}”工作表。"
     )
     check_call(ws.merge_range(NOTE_ROW - 1, 0, NOTE_ROW - 1, last_col, note, fmt["note"]), "note")
-    check_call(ws.set_row(NOTE_ROW - 1, _height(wrapped_lines(note, total * BODY_PT / 10), 10)), "note")
+    check_call(ws.set_row(NOTE_ROW - 1, row_height(line_count(note, total, 10), 10)), "note")
 
 
 def _indicator_rows(ws, fmt: dict, col: dict[str, int], indicator: Indicator, year: int, row: int) -> int:
@@ -152,8 +146,8 @@ def _indicator_rows(ws, fmt: dict, col: dict[str, int], indicator: Indicator, ye
         check_call(ws.write_string(row + i, col["count"], count.label, fmt["text"]), "填报项")
         check_call(ws.write_string(row + i, col["measure"], count.measure, fmt["center"]), "计量单位")
         check_call(ws.write_blank(row + i, col["value"], None, fmt["value"]), "填报值")
-        lines = max(wrapped_lines(count.label, WIDTHS["count"]), wrapped_lines(indicator.text, WIDTHS["item"]) if i == 0 else 1)
-        check_call(ws.set_row(row + i, _height(max(lines, 1), BODY_PT)), "row height")
+        lines = max(line_count(count.label, WIDTHS["count"]), line_count(indicator.text, WIDTHS["item"]) if i == 0 else 1)
+        check_call(ws.set_row(row + i, row_height(lines)), "row height")
     if indicator.is_share:
         numerator = xl_rowcol_to_cell(row, col["value"])
         denominator = xl_rowcol_to_cell(last, col["value"])
