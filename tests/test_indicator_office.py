@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
+import importlib.util
 from pathlib import Path
 
 import openpyxl
@@ -22,8 +22,10 @@ from wbtool.pool import read_here
 from office import convert, require_soffice
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "indicators"
-sys.path.insert(0, str(FIXTURES))
-import make_fixtures  # noqa: E402
+# Loaded by path under its own name: other fixture folders have a make_fixtures.py too.
+_spec = importlib.util.spec_from_file_location("indicator_fixtures", FIXTURES / "make_fixtures.py")
+make_fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_fixtures)
 
 pytestmark = pytest.mark.soffice
 

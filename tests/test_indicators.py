@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import sys
+import importlib.util
 from pathlib import Path
 
 import openpyxl
@@ -20,8 +20,10 @@ from wbtool.model import Comparison, Count, Entry, Indicator, Target
 from wbtool.pool import read_here
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "indicators"
-sys.path.insert(0, str(FIXTURES))
-import make_fixtures  # noqa: E402
+# Loaded by path under its own name: other fixture folders have a make_fixtures.py too.
+_spec = importlib.util.spec_from_file_location("indicator_fixtures", FIXTURES / "make_fixtures.py")
+make_fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_fixtures)
 
 SEED = next((Path(__file__).resolve().parents[2] / "shared" / "seeds").glob("004_*.txt"))
 AT_LEAST, AT_MOST, NONE = Comparison.AT_LEAST, Comparison.AT_MOST, Comparison.NONE
