@@ -242,16 +242,30 @@ def _tasks_part(view: MasterView) -> list[Block]:
     return [Block(H1, "二、任务完成情况"), Block(BODY, text + f"各项任务{label}见附件。")]
 
 
+def _absent_units(view: MasterView) -> tuple[list[str], list[str]]:
+    """The first problem and plan of every report: units that have not reported."""
+    absent = [u for u in view.units if not u.returned]
+    if not absent:
+        return [], []
+    return [f"尚有{len(absent)}个单位未报送"], ["督促未报送的单位尽快报送"]
+
+
+def _outlook_blocks(found: str, plans: list[str]) -> list[Block]:
+    return [
+        Block(H1, "三、存在的问题和下一步打算"),
+        Block(H2, "（一）存在的问题"),
+        Block(BODY, found),
+        Block(H2, "（二）下一步打算"),
+        Block(BODY, "，".join(plans) + "。"),
+    ]
+
+
 def _outlook_part(view: MasterView) -> list[Block]:
     """存在的问题 and 下一步打算: what the bureau still has to do, never how the tool checked."""
     catalogue = view.catalogue
-    absent = [u for u in view.units if not u.returned]
     unfilled = [t for t in catalogue.tasks if not view.texts.get(t.no, "").strip()]
     pending = [t for t in catalogue.tasks if wordcount.count(view.texts.get(t.no, "")) > catalogue.limit]
-    problems, plans = [], []
-    if absent:
-        problems.append(f"尚有{len(absent)}个单位未报送")
-        plans.append("督促未报送的单位尽快报送")
+    problems, plans = _absent_units(view)
     if unfilled:
         problems.append(f"{len(unfilled)}项任务尚无{catalogue.entry_label}")
         plans.append(f"请有关责任单位补报{catalogue.entry_label}")
@@ -260,13 +274,7 @@ def _outlook_part(view: MasterView) -> list[Block]:
         plans.append(f"对各单位报送的{catalogue.entry_label}逐项审核、压缩定稿")
     found = "；".join(problems) + "。" if problems else f"各单位均已按要求报送{catalogue.entry_label}。"
     plans.append("持续跟踪各项任务推进情况，确保按期完成")
-    return [
-        Block(H1, "三、存在的问题和下一步打算"),
-        Block(H2, "（一）存在的问题"),
-        Block(BODY, found),
-        Block(H2, "（二）下一步打算"),
-        Block(BODY, "，".join(plans) + "。"),
-    ]
+    return _outlook_blocks(found, plans)
 
 
 # ---------------------------------------------------------------------------
@@ -301,24 +309,14 @@ def build_indicator_report(view: MasterView, results: Sequence[IndicatorResult],
 
 
 def _indicator_outlook(view: MasterView, results: Sequence[IndicatorResult]) -> list[Block]:
-    absent = [u for u in view.units if not u.returned]
     short = [r for r in results if r.met is False]
-    problems, plans = [], []
-    if absent:
-        problems.append(f"尚有{len(absent)}个单位未报送")
-        plans.append("督促未报送的单位尽快报送")
+    problems, plans = _absent_units(view)
     if short:
         problems.append(f"{len(short)}项指标未达到年度目标")
         plans.append("对未达标指标逐项分析原因、落实措施")
     found = "；".join(problems) + "。" if problems else "各项有年度目标的指标均已达标。"
     plans.append("持续跟踪各项指标完成情况，确保行动计划目标如期实现")
-    return [
-        Block(H1, "三、存在的问题和下一步打算"),
-        Block(H2, "（一）存在的问题"),
-        Block(BODY, found),
-        Block(H2, "（二）下一步打算"),
-        Block(BODY, "，".join(plans) + "。"),
-    ]
+    return _outlook_blocks(found, plans)
 
 
 def _indicators_part(results: Sequence[IndicatorResult], year: int) -> list[Block]:
