@@ -365,3 +365,10 @@ def test_an_indicator_units_cannot_report_is_a_catalogue_error(item):
 def test_report_from_an_indicator_master_points_back_to_merge(merged, tmp_path):
     path, findings = pipeline.report_from_master(merged.outputs[0], tmp_path / "r.docx", catalogue=make_fixtures.test_catalogue())
     assert path is None and [f.code for f in findings] == ["master-invalid"] and not (tmp_path / "r.docx").exists()
+
+
+def test_a_percentage_typed_in_excel_is_a_finding_not_a_count():
+    result = check("percent-typed-in-excel-is-a-fraction.xlsx")
+    (f,) = [f for f in result.findings if f.code == "value-invalid"]
+    assert (f.task, f.text) == (3, "0.95") and "百分比" in f.message
+    assert "3.num" not in {e.count for e in result.entries}
