@@ -253,6 +253,10 @@ def test_year_outside_the_plan_is_refused(tmp_path):
 # ---------------------------------------------------------------------------
 
 
+def values_of(result) -> dict[str, tuple[str, int | None]]:
+    return {e.count: (e.text, e.value) for e in result.current_entries()}
+
+
 def check(*names):
     return pipeline.check_returns([FIXTURES / n for n in names], make_fixtures.test_catalogue(), read=read_here)
 
@@ -268,7 +272,7 @@ def test_a_percentage_in_a_count_cell_is_a_finding():
     result = check("percent-in-count-cell.xlsx")
     (f,) = [f for f in result.findings if f.code == "value-invalid"]
     assert (f.task, f.text, f.cell) == (3, "95%", f"填报表!F{make_fixtures.row_of(make_fixtures.test_catalogue(), '3.num')}")
-    assert "3.num" not in {e.count for e in result.entries}
+    assert values_of(result)["3.num"] == ("95%", None)  # kept as typed, no count guessed
 
 
 def test_words_and_negatives_are_value_invalid_with_the_text_kept():
@@ -281,7 +285,7 @@ def test_numerator_above_denominator_is_inconsistent():
     result = check("numerator-above-denominator.xlsx")
     (f,) = [f for f in result.findings if f.code == "value-inconsistent"]
     assert f.task == 4 and f.severity.name == "ERROR"
-    assert not {"4.num", "4.den"} & {e.count for e in result.entries}
+    assert values_of(result)["4.num"] == ("120", None) and values_of(result)["4.den"] == ("100", None)
 
 
 @pytest.fixture(scope="module")
@@ -313,9 +317,10 @@ def test_nothing_typed_is_lost(merged):
     kept = {(details.cell(r, 1).value, details.cell(r, 7).value) for r in range(2, details.max_row + 1)}
     held = {(f.unit, f.text) for f in merged.findings if f.code == "value-invalid"}
     catalogue = make_fixtures.test_catalogue()
-    typed = 3 * sum(len(i.counts) for i in catalogue.indicators)
-    assert details.max_row - 1 + len(held) == typed
-    assert (make_fixtures.UNITS[2], "约100") in held
+    assert details.max_row - 1 == 3 * sum(len(i.counts) for i in catalogue.indicators)  # every typed cell, one row
+    assert (make_fixtures.UNITS[2], "约100") in held and (make_fixtures.UNITS[2], "约100") in kept
+    voided = [details.cell(r, 5).value for r in range(2, details.max_row + 1) if details.cell(r, 7).value == "约100"]
+    assert voided == ["—"]
     assert (make_fixtures.UNITS[0], str(make_fixtures.complete_values(0)["1"])) in kept
 
 
@@ -341,9 +346,14 @@ def test_a_later_file_corrects_count_by_count():
     keys = [c.key for i in make_fixtures.test_catalogue().indicators for c in i.counts]
     current = [e.count for e in result.current_entries()]
     assert sorted(current) == sorted(keys)  # one current value per count
-    # a count valid in both files has one superseded copy; 14, 15, 17 were words or negative in one
+    # every count typed in both files has one superseded copy, words (约100) included:
+    # the later file's text replaces the earlier number, it does not fall back to it
     superseded = sorted(e.count for e in result.entries if e.superseded)
-    assert superseded == sorted(k for k in keys if k not in ("14", "15", "17"))
+    assert superseded == sorted(keys)
+    (winner,) = {e.file for e in result.current_entries()}  # one file, the later one, for every count
+    later = {e.count: e.value for e in result.current_entries()}
+    words_won = winner.endswith("words-and-negative.xlsx")
+    assert [later[k] is None for k in ("14", "15", "17")] == [words_won] * 3
     assert sum(f.code == "superseded" for f in result.findings) == len(superseded)
 
 
@@ -371,4 +381,4 @@ def test_a_percentage_typed_in_excel_is_a_finding_not_a_count():
     result = check("percent-typed-in-excel-is-a-fraction.xlsx")
     (f,) = [f for f in result.findings if f.code == "value-invalid"]
     assert (f.task, f.text) == (3, "0.95") and "百分比" in f.message
-    assert "3.num" not in {e.count for e in result.entries}
+    assert values_of(result)["3.num"] == ("0.95", None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
 from .findings import finding
@@ -199,15 +199,19 @@ def check_indicator_form(form: Form, unit: str, catalogue: Catalogue, file: str)
                 findings.append(finding("task-unknown", f"这一行（序号“{row.no or ''}”，填报项“{row.count or ''}”）对不上任何指标，填报值未汇总。请核对是否改动了表格。", text=row.entry, **where))
             continue
         if count.key in seen:
+            if row.entry is not None:
+                findings.append(finding("row-duplicate", f"第 {indicator.no} 项“{count.label}”出现了不止一行，只采用第一行；这一行填的是“{row.entry}”。", text=row.entry, **where))
             continue
         seen.add(count.key)
         parsed = parse_count(row.entry, count.measure)
         if parsed.empty:
             findings.append(finding("value-missing", f"第 {indicator.no} 项“{count.label}”没有填写；没有的请填 0。", **where))
-        elif parsed.problem:
+            continue
+        if parsed.problem:
             findings.append(finding("value-invalid", f"第 {indicator.no} 项“{count.label}”填的是“{row.entry}”：{parsed.problem}。请单位改正后重新报送。", text=row.entry, **where))
-        else:
-            entries.append(Entry(unit=unit, task=indicator.no, text=row.entry or "", file=file, cell=row.entry_cell, saved_at=form.saved_at, count=count.key, value=parsed.value))
+        # What is typed is an entry even when it is not a count (value None): a later
+        # file's 约100 replaces an earlier 80, and leaves no figure rather than an old one.
+        entries.append(Entry(unit=unit, task=indicator.no, text=row.entry or "", file=file, cell=row.entry_cell, saved_at=form.saved_at, count=count.key, value=parsed.value))
     entries, inconsistent = _consistent(entries, catalogue, unit, file)
     findings.extend(inconsistent)
     for indicator in catalogue.indicators:
@@ -234,7 +238,7 @@ def _count_of(row: FormRow, catalogue: Catalogue) -> tuple[Count | None, Indicat
 
 
 def _consistent(entries: list[Entry], catalogue: Catalogue, unit: str, file: str) -> tuple[list[Entry], list[Finding]]:
-    """Drop both counts of a share whose numerator exceeds its denominator."""
+    """Void both counts of a share whose numerator exceeds its denominator (kept as typed, without a value)."""
     by_key = {e.count: e for e in entries}
     dropped: set[str] = set()
     findings = []
@@ -242,7 +246,7 @@ def _consistent(entries: list[Entry], catalogue: Catalogue, unit: str, file: str
         if not indicator.is_share:
             continue
         num, den = by_key.get(indicator.numerator.key), by_key.get(indicator.denominator.key)
-        if num is not None and den is not None and num.value > den.value:
+        if num is not None and den is not None and None not in (num.value, den.value) and num.value > den.value:
             dropped |= {num.count, den.count}
             findings.append(
                 finding(
@@ -252,7 +256,7 @@ def _consistent(entries: list[Entry], catalogue: Catalogue, unit: str, file: str
                     unit=unit, task=indicator.no, file=file, cell=num.cell, text=f"{num.text} / {den.text}",
                 )
             )
-    return [e for e in entries if e.count not in dropped], findings
+    return [replace(e, value=None) if e.count in dropped else e for e in entries], findings
 
 
 def city_results(catalogue: Catalogue, year: int, entries: Iterable[Entry]) -> tuple[IndicatorResult, ...]:

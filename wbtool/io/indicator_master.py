@@ -140,7 +140,7 @@ def _details_sheet(book: _Book, master: Master) -> None:
         _number(sheet, row, 1, indicator.no, centre)
         book.text(sheet, row, 2, indicator.text, plain)
         book.text(sheet, row, 3, count.label, plain)
-        _number(sheet, row, 4, entry.value or 0, count_fmt)
+        _value(book, sheet, row, 4, entry.value, count_fmt)  # — : typed, but not a count (see 问题清单)
         book.text(sheet, row, 5, count.measure, centre)
         book.text(sheet, row, 6, entry.text, plain)
         book.text(sheet, row, 7, entry.file, plain)
