@@ -76,7 +76,7 @@ def _render_indicators(result: DemoResult) -> None:
     if merged is None:
         return
     invalid = sum(f.code == "value-invalid" for f in merged.findings)
-    console.print(f"\n4. 数值指标（常州市技工教育指标分解，{INDICATOR_YEAR}年度）：汇入数量 [bold]{sum(1 for e in merged.master.details if e.count)}[/] 个，"
+    console.print(f"\n4. 数值指标（常州市技工教育指标分解，{INDICATOR_YEAR}年度）：汇入数量 [bold]{sum(1 for e in merged.master.details if e.value is not None and not e.superseded)}[/] 个，"
                   f"不是数量、未汇入的填报值 [bold]{invalid}[/] 个（见问题清单）")
     console.print(f"  指标汇总表：{merged.outputs[0]}")
 
