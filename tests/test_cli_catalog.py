@@ -15,7 +15,8 @@ import wbtool.cli.catalog as catalog_cli
 
 from wbtool.cli import main
 from wbtool.model import SCHOOL
-from wbtool.units import number_ranges, unit_loads
+from wbtool.text import number_ranges
+from wbtool.units import unit_loads
 
 
 def runner(**options) -> CliRunner:

@@ -318,3 +318,14 @@ def test_never_merges_a_folder_of_real_returns(tmp_path):
     with pytest.raises(Refused):
         run_demo(tmp_path)
     assert [p.name for p in real.iterdir()] == ["市教育局真实报送.xlsx"]
+
+
+def test_demo_runs_the_indicator_forms_too(demo_out):
+    [path] = (demo_out / "指标" / "汇总").glob("*.xlsx")
+    sheet = openpyxl.load_workbook(path)["指标汇总"]
+    rows = {sheet.cell(r, 1).value: [sheet.cell(r, c).value for c in range(1, 8)] for r in range(2, 26)}
+    assert rows[1][4] == 12000 and rows[1][5] == "否"  # 1.2万 typed as text; 3万人以上 not reached
+    assert rows[3][4] == round(402 / 415 * 100, 1) and rows[3][5] == "否"  # 98% wanted
+    assert rows[14][4] == "—"  # 约100 is held back, not guessed
+    findings = (demo_out / "指标" / "汇总" / "findings.csv").read_text(encoding="utf-8-sig")
+    assert "value-invalid" in findings and "约100" in findings

@@ -99,7 +99,7 @@ def test_send_list_is_a_printable_table_of_the_batch(batch):
 
 
 def test_task_numbers_collapse_runs_as_wbtool_units_writes_them():
-    from wbtool.units import number_ranges
+    from wbtool.text import number_ranges
 
     assert manifests.task_numbers((1, 2, 3, 5, 7, 8)) == number_ranges((1, 2, 3, 5, 7, 8)) == "1—3、5、7、8"
     assert manifests.task_numbers((4,)) == "4"

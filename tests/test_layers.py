@@ -19,7 +19,7 @@ LAYERS = {
     # What one 字 is belongs to the model: entries and rows are measured by it.
     MODEL: ("wbtool", "wbtool.model", "wbtool.errors", "wbtool.wordcount"),
     BASE: ("wbtool.owners", "wbtool.text", "wbtool.layout", "wbtool.findings", "wbtool.identity", "wbtool.atomic"),
-    DOMAIN: ("wbtool.check", "wbtool.merge", "wbtool.carryover", "wbtool.report", "wbtool.identify", "wbtool.plan", "wbtool.units", "wbtool.catalogue", "wbtool.importer", "wbtool.package"),
+    DOMAIN: ("wbtool.check", "wbtool.merge", "wbtool.carryover", "wbtool.report", "wbtool.identify", "wbtool.plan", "wbtool.units", "wbtool.catalogue", "wbtool.importer", "wbtool.package", "wbtool.indicators"),
     IO: ("wbtool.io",),
     PIPELINE: ("wbtool.pool", "wbtool.pipeline", "wbtool.demo", "wbtool.outbox", "wbtool.catalog_import"),
     CLI: ("wbtool.cli", "wbtool.__main__"),
@@ -39,6 +39,8 @@ MAY_IMPORT = {
 DEFERRED_OK = {
     ("wbtool.pipeline", "wbtool.io.manifest"),
     ("wbtool.pipeline", "wbtool.io.template_xlsx"),
+    ("wbtool.pipeline", "wbtool.io.indicator_xlsx"),
+    ("wbtool.pipeline", "wbtool.io.indicator_master"),
     ("wbtool.pipeline", "wbtool.io.master_xlsx"),
     ("wbtool.pipeline", "wbtool.io.master_read"),
     ("wbtool.pipeline", "wbtool.io.markup"),

@@ -15,7 +15,29 @@ from typing import Any
 import yaml
 
 from .findings import finding
-from .model import CASE, STAMPED, SUMMARY, UNIT_KINDS, Catalogue, Finding, Group, MaterialRule, Notice, PackageRules, ReportHead, Section, Task, Unit
+from .indicators import TargetError, parse_target
+from .model import (
+    CASE,
+    CATALOGUE_KINDS,
+    INDICATORS,
+    PERCENT,
+    STAMPED,
+    SUMMARY,
+    TASKS,
+    UNIT_KINDS,
+    Catalogue,
+    Count,
+    Finding,
+    Group,
+    Indicator,
+    MaterialRule,
+    Notice,
+    PackageRules,
+    ReportHead,
+    Section,
+    Task,
+    Unit,
+)
 from .owners import Registry, squeeze
 
 # The kinds a ``package:`` block may ask for: each has its finding codes (summary-…, case-…, stamped-…).
@@ -81,27 +103,20 @@ def build(raw: Any, source: str = "") -> tuple[Catalogue | None, list[Finding]]:
     """Build a ``Catalogue`` from parsed YAML data and check it."""
     if not isinstance(raw, dict):
         raise ValueError("顶层应是键值对（id、title、sections……）")
+    kind = str(raw.get("kind", TASKS))
+    if kind not in CATALOGUE_KINDS:
+        raise ValueError(f"kind“{kind}”应为 {'、'.join(CATALOGUE_KINDS)} 之一")
     findings: list[Finding] = []
     units = tuple(_unit(item) for item in raw.get("units") or ())
     groups = tuple(_group(item) for item in raw.get("groups") or ())
     registry = Registry(units, groups)
 
-    sections = []
-    seen_numbers: set[int] = set()
-    for raw_section in raw.get("sections") or ():
-        title = squeeze(str(raw_section["title"]))
-        tasks = []
-        for raw_task in raw_section.get("tasks") or ():
-            task, task_findings = _task(raw_task, title, registry, source)
-            findings.extend(task_findings)
-            if task.no in seen_numbers:
-                findings.append(
-                    finding("catalog-duplicate-task", f"任务序号 {task.no} 出现了不止一次，请改为唯一序号。", task=task.no, file=source)
-                )
-                continue
-            seen_numbers.add(task.no)
-            tasks.append(task)
-        sections.append(Section(title=title, tasks=tuple(tasks)))
+    indicators: tuple[Indicator, ...] = ()
+    if kind == INDICATORS:
+        indicators, sections, findings = _indicator_sections(raw, units, source)
+        seen_numbers = {ind.no for ind in indicators}
+    else:
+        sections, seen_numbers = _sections(raw, registry, source, findings)
 
     if not seen_numbers:
         return None, findings + [finding("catalog-invalid", "任务清单里没有任何任务。", file=source)]
@@ -120,6 +135,8 @@ def build(raw: Any, source: str = "") -> tuple[Catalogue | None, list[Finding]]:
         source=source,
         registry=registry,
         package=_package(raw.get("package")),
+        kind=kind,
+        indicators=indicators,
     )
     findings.extend(_unused_units(catalogue))
     return catalogue, findings
@@ -145,6 +162,73 @@ def _report_head(raw: dict) -> ReportHead:
         date=dated,
         title=_lines(raw.get("title")),
     )
+def _sections(raw: dict, registry: Registry, source: str, findings: list[Finding]) -> tuple[list[Section], set[int]]:
+    sections = []
+    seen_numbers: set[int] = set()
+    for raw_section in raw.get("sections") or ():
+        title = squeeze(str(raw_section["title"]))
+        tasks = []
+        for raw_task in raw_section.get("tasks") or ():
+            task, task_findings = _task(raw_task, title, registry, source)
+            findings.extend(task_findings)
+            if task.no in seen_numbers:
+                findings.append(
+                    finding("catalog-duplicate-task", f"任务序号 {task.no} 出现了不止一次，请改为唯一序号。", task=task.no, file=source)
+                )
+                continue
+            seen_numbers.add(task.no)
+            tasks.append(task)
+        sections.append(Section(title=title, tasks=tuple(tasks)))
+    return sections, seen_numbers
+
+
+# Every unit of an indicator catalogue reports every indicator: each indicator is
+# also a task owned by all units, so planning and attribution are those of text forms.
+INDICATOR_SECTION = "指标分解"
+INDICATOR_OWNERS = "各单位"
+
+
+def _indicator_sections(raw: dict, units: tuple[Unit, ...], source: str) -> tuple[tuple[Indicator, ...], list[Section], list[Finding]]:
+    findings: list[Finding] = []
+    indicators: list[Indicator] = []
+    for item in raw.get("indicators") or ():
+        no = int(item["number"])
+        if any(ind.no == no for ind in indicators):
+            findings.append(finding("catalog-duplicate-task", f"指标序号 {no} 出现了不止一次，请改为唯一序号。", task=no, file=source))
+            continue
+        try:
+            indicators.append(_indicator(item, no))
+        except TargetError as exc:
+            findings.append(finding("catalog-invalid", f"指标 {no}：{exc}。", task=no, file=source))
+    owners = tuple(unit.name for unit in units)
+    tasks = tuple(
+        Task(no=ind.no, text=ind.text, section=INDICATOR_SECTION, owners_text=INDICATOR_OWNERS, owners=owners, lead=None)
+        for ind in indicators
+    )
+    return tuple(indicators), [Section(title=INDICATOR_SECTION, tasks=tasks)], findings
+
+
+def _indicator(raw: dict, no: int) -> Indicator:
+    text = squeeze(str(raw.get("text") or ""))
+    if not text:
+        raise TargetError("项目名称为空")
+    targets = tuple(sorted((int(year), parse_target(str(value))) for year, value in (raw.get("targets") or {}).items()))
+    if raw.get("numerator") or raw.get("denominator"):
+        measure = str(raw.get("count_measure") or "人")
+        counts = (
+            Count(f"{no}.num", squeeze(str(raw["numerator"])), measure),
+            Count(f"{no}.den", squeeze(str(raw["denominator"])), measure),
+        )
+    else:
+        measure = next((t.measure for _, t in targets if t.measure), "")
+        counts = (Count(str(no), squeeze(str(raw.get("count") or text)), str(raw.get("count_measure") or measure)),)
+    indicator = Indicator(no=no, text=text, targets=targets, counts=counts)
+    measures = {t.measure for _, t in targets if t.has_target}
+    if indicator.is_share and measures - {PERCENT}:
+        raise TargetError(f"比例类指标（有 numerator、denominator）的目标应为百分数，却写了“{'、'.join(t.text for _, t in targets)}”")
+    if not indicator.is_share and PERCENT in measures:
+        raise TargetError("目标是百分数，各单位须填分子、分母两个数量：请写明 numerator（分子）和 denominator（分母）")
+    return indicator
 
 
 def _package(raw: Any) -> PackageRules | None:

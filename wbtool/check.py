@@ -44,8 +44,10 @@ from typing import Iterable, Mapping, Sequence
 from . import wordcount
 from .findings import finding
 from .identify import NO_ASSIGNMENTS, identify
+from .indicators import check_indicator_form
 from .package import pack
 from .model import (
+    INDICATORS,
     Catalogue,
     CheckResult,
     Entry,
@@ -169,6 +171,8 @@ def _typed(row: FormRow) -> str | None:
 
 def check_form(form: Form, unit: str, catalogue: Catalogue, file: ReturnedFile) -> tuple[list[Entry], list[Finding]]:
     """The entries a unit's form gives, and every problem with it."""
+    if catalogue.kind == INDICATORS:
+        return check_indicator_form(form, unit, catalogue, file.display)
     entries: list[Entry] = []
     findings: list[Finding] = []
     seen: dict[int, FormRow] = {}
@@ -381,12 +385,13 @@ def resolve_corrections(entries: Sequence[Entry], order: Mapping[str, tuple]) ->
 
     ``order`` maps a file's origin display to its ``recency`` key.
     """
-    groups: dict[tuple[str, int], list[Entry]] = defaultdict(list)
+    # An indicator's counts are corrected one by one (a share has two per task).
+    groups: dict[tuple[str, int, str | None], list[Entry]] = defaultdict(list)
     for entry in entries:
-        groups[(entry.unit, entry.task)].append(entry)
+        groups[(entry.unit, entry.task, entry.count)].append(entry)
     result: list[Entry] = []
     findings: list[Finding] = []
-    for (unit, task), group in groups.items():
+    for (unit, task, _), group in groups.items():
         group.sort(key=lambda entry: order.get(entry.file, ()))
         latest = group[-1]
         for older in group[:-1]:

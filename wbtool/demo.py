@@ -28,6 +28,12 @@ CATALOGUE = "wuxi-2022"
 # flagged as a foreign template.
 BATCH = "20230105-demo"
 
+# The indicator run: the Changzhou 指标分解 for one plan year, beside the text run.
+INDICATOR_CATALOGUE = "changzhou-2021"
+INDICATOR_YEAR = 2022
+INDICATOR_RETURNS = "指标回收材料"
+INDICATOR_DIR = "指标"
+
 TEMPLATES_DIR = "填报表"
 RETURNS_DIR = "回收材料"
 MERGED_DIR = "汇总"
@@ -50,6 +56,7 @@ class DemoResult:
     returns_dir: Path  # the copy of the samples that was merged
     generated: GenerateResult
     merged: MergeResult | None  # None when generating the templates failed
+    indicators: MergeResult | None = None  # the indicator run (指标汇总), when its samples are there
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -142,7 +149,23 @@ def run_demo(out_dir: str | Path, *, progress: Progress | None = None) -> DemoRe
             progress(offset + done, offset + total)
 
     merged = merge([returns], out / MERGED_DIR, catalogue=catalogue, progress=merge_progress)
-    return DemoResult(out_dir=out, returns_dir=returns, generated=generated, merged=merged)
+    indicators = _indicator_run(out / INDICATOR_DIR)
+    return DemoResult(out_dir=out, returns_dir=returns, generated=generated, merged=merged, indicators=indicators)
+
+
+def _indicator_run(out: Path) -> MergeResult | None:
+    """The same round trip for a numeric form: Changzhou's indicators, one plan year."""
+    samples = samples_dir().parent / INDICATOR_RETURNS
+    catalogue, _ = catalogues.load(INDICATOR_CATALOGUE)
+    if catalogue is None or not samples.is_dir():
+        return None
+    returns = out / RETURNS_DIR
+    _refuse_foreign_files(samples, returns)
+    generated = generate(catalogue, out / TEMPLATES_DIR, batch=BATCH, year=INDICATOR_YEAR)
+    if not generated.ok:
+        return None
+    shutil.copytree(samples, returns, dirs_exist_ok=True)
+    return merge([returns], out / MERGED_DIR, catalogue=catalogue, year=INDICATOR_YEAR)
 
 
 def _refuse_foreign_files(samples: Path, target: Path) -> None:

@@ -8,7 +8,6 @@ site, so one code always means one severity.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
 
 from .model import Finding, Severity
 
@@ -73,6 +72,9 @@ CODES: dict[str, Code] = {
     "superseded": Code(I, "已被更正版本替代", "同一单位后来又报送了该任务，较早的内容不再采用。"),
     "unit-missing": Code(W, "未报送", "单位有任务但没有报送任何材料。"),
     "form-blank": Code(W, "填报表未填写", "单位报送的填报表一项也没有填写（发回了空白模板或发错了文件）。"),
+    "value-invalid": Code(E, "填报值不是数量", "指标填报值不是 0 或正整数（如“约100”“若干”、负数、小数、百分比）；原文保留在问题清单中，不计入汇总。"),
+    "value-inconsistent": Code(E, "分子大于分母", "比例类指标的分子数量大于分母数量；两个数都不计入汇总。"),
+    "value-missing": Code(W, "未填写填报值", "指标的某个数量没有填写（没有的应填 0）；该指标不计入本单位。"),
     "final-over-limit": Code(E, "定稿超出字数", "汇总表“定稿”一栏超过规定字数。"),
     "final-pending": Code(E, "待定稿", "某项任务的完成情况超过规定字数且没有定稿，报告附件中该项印为“（待定稿）”。"),
     "final-carried": Code(I, "沿用定稿", "重新汇总时沿用了上一版汇总表中局里修改的“定稿”。"),

@@ -53,6 +53,27 @@ def form_headers(catalogue: Catalogue) -> tuple[tuple[str, str], ...]:
 
 
 # ---------------------------------------------------------------------------
+# The indicator form (指标分解): one row per count a unit reports; a share takes two
+# rows (numerator, denominator) under one 序号.
+# ---------------------------------------------------------------------------
+
+IND_NO = FormColumn("no", "序号", ("序号",))
+IND_ITEM = FormColumn("item", "项目", ("项目",))
+IND_TARGET = FormColumn("target", "目标", ("目标",))  # the header reads 2022年目标
+IND_COUNT = FormColumn("count", "填报项", ("填报项",))
+IND_MEASURE = FormColumn("measure", "计量单位", ("计量单位", "单位"))
+IND_VALUE = FormColumn("value", "填报值", ("填报值", "完成值"))
+IND_SHARE = FormColumn("share", "本单位比例", ("本单位比例",))
+INDICATOR_COLUMNS = (IND_NO, IND_ITEM, IND_TARGET, IND_COUNT, IND_MEASURE, IND_VALUE, IND_SHARE)
+INDICATOR_REQUIRED = (IND_COUNT.role, IND_VALUE.role)
+
+
+def indicator_headers(year: int) -> tuple[tuple[str, str], ...]:
+    """``(role, header)`` of the indicator form's columns, in order."""
+    return tuple((c.role, f"{year}年{c.label}" if c is IND_TARGET else c.label) for c in INDICATOR_COLUMNS)
+
+
+# ---------------------------------------------------------------------------
 # The master workbook: sheet names and headers are a public contract, and
 # ``io.master_read`` finds its way back by them.
 # ---------------------------------------------------------------------------
@@ -77,6 +98,12 @@ SHEET_MATERIALS = "材料清单"
 PACKAGE_COLUMNS = ("总结字数", "典型经验篇数", "盖章版", "命名")
 MATERIAL_COLUMNS = ("单位", "类别", "文件", "字数", "页数", "扫描件", "来源文件", "保存时间")
 DETAIL_COLUMNS = ("单位", COL_NO, COL_TASK, COL_ENTRY, COL_WORDS, "来源文件", "单元格", "保存时间", "是否被更正替代")
+
+# The indicator master: the city's figures and the units' counts.
+SHEET_INDICATORS = "指标汇总"
+SHEET_INDICATOR_DETAILS = "指标明细"
+INDICATOR_SUMMARY_COLUMNS = ("序号", "项目", "目标", "计量单位", "全市完成值", "达标", "差距", "分子合计", "分母合计", "报送单位数")
+INDICATOR_DETAIL_COLUMNS = ("单位", "序号", "指标", "填报项", "填报值", "计量单位", "原文", "来源文件", "单元格", "是否被更正替代")
 
 # The findings as a table: the 问题清单 sheet, findings.csv and ``check --format csv``.
 FINDING_COLUMNS = ("级别", "代码", "单位", "任务", "文件", "位置", "说明", "原文")

@@ -30,6 +30,7 @@ from .carryover import CarryOver, carry_over
 from .check import check_read, sort_findings
 from .errors import CannotWrite, Refused
 from .findings import finding
+from .indicators import city_results, plan_year
 from .io import soffice
 from .io.collect import collect
 from .io.findings_out import findings_csv, findings_json
@@ -39,6 +40,7 @@ from .model import (
     Assignment,
     Catalogue,
     CheckResult,
+    INDICATORS,
     Finding,
     GeneratedFile,
     GenerateResult,
@@ -54,7 +56,7 @@ from .model import (
 )
 from .plan import manifest_of, new_batch_id, plan, valid_batch_id
 from .pool import CapExceeded, ReadAll, call_capped, in_background, read_all
-from .report import build_report, check_edits, pending_finals, view_of
+from .report import build_indicator_report, build_report, check_edits, pending_finals, view_of
 
 # The writers are imported by the stage that uses them, inside its function: each
 # brings a heavy library (xlsxwriter 0.05 s, python-docx 0.07 s, openpyxl 0.18 s),
@@ -73,17 +75,20 @@ def generate(
     batch: str | None = None,
     overwrite: bool = False,
     progress: Progress | None = None,
+    year: int | None = None,
 ) -> GenerateResult:
     """Write one workbook per planned unit and the manifest into ``out_dir``.
 
     Nothing is written when the plan has errors (an unknown unit) or no units, or
-    when ``out_dir`` holds another batch and ``overwrite`` is false.
+    when ``out_dir`` holds another batch and ``overwrite`` is false.  ``year`` is
+    the plan year of an indicator form (default: this year, when it is one).
     """
     from .io import manifest as manifests
 
     batch = batch or new_batch_id()
     if not valid_batch_id(batch):
         raise Refused(f"批次号“{batch}”只能用字母、数字、点、横线和下划线，以字母或数字开头，最长 40 个字符，例如 20261122-1530。")
+    year = form_year(catalogue, year)
     out_dir = Path(out_dir)
     assignments, findings = plan(catalogue, units)
     findings += _folder_findings(out_dir, batch, overwrite, {a.filename for a in assignments})
@@ -95,7 +100,7 @@ def generate(
     for done, assignment in enumerate(assignments, start=1):
         path = out_dir / assignment.filename
         try:
-            files.append(_write_one(catalogue, assignment, batch, path, created))
+            files.append(_write_one(catalogue, assignment, batch, path, created, year))
         except OSError as exc:
             findings.append(_unwritable(path, exc))
             return GenerateResult(batch=batch, out_dir=out_dir, files=tuple(files), findings=tuple(findings))
@@ -109,13 +114,31 @@ def generate(
     return GenerateResult(batch=batch, out_dir=out_dir, files=tuple(files), manifest=written, findings=tuple(findings))
 
 
-def _write_one(catalogue: Catalogue, assignment: Assignment, batch: str, path: Path, created: datetime) -> GeneratedFile:
-    """Write one unit's workbook to ``path``; an ``OSError`` says it could not be written."""
-    from .io.template_xlsx import write_template
+def form_year(catalogue: Catalogue, year: int | None) -> int | None:
+    """The plan year of an indicator catalogue's forms (None for a text catalogue)."""
+    if catalogue.kind != INDICATORS:
+        return None
+    chosen, problem = plan_year(catalogue.years, year, datetime.now().year)
+    if problem:
+        raise Refused(problem)
+    return chosen
 
+
+def _write_one(
+    catalogue: Catalogue, assignment: Assignment, batch: str, path: Path, created: datetime, year: int | None = None
+) -> GeneratedFile:
+    """Write one unit's workbook to ``path``; an ``OSError`` says it could not be written."""
     buffer = io.BytesIO()
     identity = identities.make(catalogue, batch, assignment.unit.name)
-    write_template(catalogue, assignment, identity, buffer, created=created.replace(tzinfo=None))
+    naive = created.replace(tzinfo=None)
+    if year is not None:
+        from .io.indicator_xlsx import write_indicator_form
+
+        write_indicator_form(catalogue, assignment, identity, year, buffer, created=naive)
+    else:
+        from .io.template_xlsx import write_template
+
+        write_template(catalogue, assignment, identity, buffer, created=naive)
     data = buffer.getvalue()
     write_bytes(path, data)
     return GeneratedFile(
@@ -303,6 +326,13 @@ def markup_target_problem(out_dir: str | Path, paths: Sequence[str | Path]) -> s
 
 def output_names(catalogue: Catalogue) -> dict[str, str]:
     """File names of the outputs: short, Chinese, the same for every run."""
+    if catalogue.kind == INDICATORS:
+        return {
+            "master": f"{catalogue.attachment}-指标完成情况汇总.xlsx",
+            "report": "指标完成情况报告.docx",
+            "json": "findings.json",
+            "csv": "findings.csv",
+        }
     return {
         "master": f"{catalogue.attachment}-任务{catalogue.entry_label}汇总.xlsx",
         "report": f"{catalogue.entry_label}报告.docx",
@@ -321,15 +351,18 @@ def merge(
     progress: Progress | None = None,
     read: ReadAll = read_all,
     dated: date | None = None,
+    year: int | None = None,
 ) -> MergeResult:
     """Check ``paths``, merge, and write the four outputs into ``out_dir``; ``dated``
     is the report's 成文日期.
 
     Raises ``Refused`` before reading anything when ``out_dir`` would mix the
     outputs with the inputs, and ``CannotWrite`` when an output cannot be written.
+    An indicator catalogue's master is for ``year`` (default: this year, when a plan year).
     """
     from .io import master_xlsx
 
+    year = form_year(catalogue, year)
     out = Path(out_dir)
     targets = {key: out / name for key, name in output_names(catalogue).items()}
     refuse_unsafe_output(paths, out, targets.values())
@@ -339,6 +372,8 @@ def merge(
     if not result.files:
         raise Refused(f"在{'、'.join(str(p) for p in paths)}中没有找到任何文件：请确认回收材料的位置。")
     master = build_master(result)
+    if year is not None:
+        return _merge_indicators(master, year, targets, out)
     backup, carried = _previous_master(targets["master"], master, catalogue)
     if carried is not None:
         master = replace(
@@ -460,6 +495,25 @@ def _compile(
     return tuple(written), findings
 
 
+def _merge_indicators(master, year: int, targets: dict[str, Path], out: Path) -> MergeResult:
+    """The outputs of an indicator catalogue: the same checks and 报送情况, its own figures."""
+    from .io.indicator_master import write_indicator_master
+
+    results = city_results(master.catalogue, year, master.details)
+    try:
+        report = build_indicator_report(view_of(master), results, year)
+        report_written = in_background(write_report, report, targets["report"])
+        try:
+            write_indicator_master(master, results, year, targets["master"])
+        finally:
+            report_written()
+        write_bytes(targets["json"], findings_json(master.findings, master.catalogue))
+        write_bytes(targets["csv"], findings_csv(master.findings))
+    except OSError as exc:
+        raise CannotWrite(f"无法写入输出文件：{exc.strerror or exc}（{exc.filename or out}）。请确认文件没有在 Excel/WPS 中打开、文件夹可写，然后重试。") from exc
+    return MergeResult(master=master, outputs=tuple(targets.values()), findings=master.findings)
+
+
 def write_report(report: Report, path: str | Path) -> Path:
     """Write the Word report (in ``merge``, in a process of its own: python-docx is
     imported there, not here)."""
@@ -497,6 +551,10 @@ def report_from_master(
     """
     if Path(out_path).resolve() == Path(master_path).resolve():
         return None, [finding("master-invalid", "报告不能覆盖汇总表本身：请给报告另起一个文件名。", file=str(out_path))]
+    if catalogue.kind == INDICATORS:
+        # An indicator master has no 定稿 to edit: its report comes with the merge.
+        message = f"数值指标清单没有“定稿”可改，报告已由 wbtool merge 直接生成（{output_names(catalogue)['report']}）；需要重做请重新运行 wbtool merge。"
+        return None, [finding("master-invalid", message, file=str(master_path))]
     edits, findings = read_master_limited(master_path, catalogue.limit)
     if edits is None:
         return None, findings

@@ -11,7 +11,7 @@ from typing import Iterable, Sequence
 
 from .atomic import safe_stem
 from .findings import finding
-from .model import Assignment, Catalogue, Finding, GeneratedFile, Manifest, ManifestFile
+from .model import INDICATORS, Assignment, Catalogue, Finding, GeneratedFile, Manifest, ManifestFile
 
 
 BATCH_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,39}")
@@ -22,7 +22,8 @@ BATCH_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,39}")
 
 def filename_for(catalogue: Catalogue, unit_name: str) -> str:
     """``附件2-任务完成情况-市教育局.xlsx``: the unit's full name, safe on Windows."""
-    stem = f"{catalogue.attachment}-任务{catalogue.entry_label}-{unit_name}"
+    what = "指标" if catalogue.kind == INDICATORS else "任务"
+    stem = f"{catalogue.attachment}-{what}{catalogue.entry_label}-{unit_name}"
     return f"{safe_stem(stem)}.xlsx"
 
 

@@ -14,7 +14,23 @@ from typing import Sequence
 
 from . import wordcount
 from .findings import finding
-from .model import BODY, H1, H2, Block, Catalogue, Finding, Master, MasterEdits, MasterView, Report, TableRow, Task
+from .model import (
+    BODY,
+    H1,
+    H2,
+    PERCENT,
+    Block,
+    Catalogue,
+    Finding,
+    IndicatorResult,
+    IndicatorRow,
+    Master,
+    MasterEdits,
+    MasterView,
+    Report,
+    TableRow,
+    Task,
+)
 from .text import printable
 
 MAX_UNITS_NAMED = 12  # past this a list of unit names stops being read
@@ -251,16 +267,30 @@ def _tasks_part(view: MasterView) -> list[Block]:
     return [Block(H1, "二、任务完成情况"), Block(BODY, text + f"各项任务{label}见附件。")]
 
 
+def _absent_units(view: MasterView) -> tuple[list[str], list[str]]:
+    """The first problem and plan of every report: units that have not reported."""
+    absent = [u for u in view.units if not u.returned]
+    if not absent:
+        return [], []
+    return [f"尚有{len(absent)}个单位未报送"], ["督促未报送的单位尽快报送"]
+
+
+def _outlook_blocks(found: str, plans: list[str]) -> list[Block]:
+    return [
+        Block(H1, "三、存在的问题和下一步打算"),
+        Block(H2, "（一）存在的问题"),
+        Block(BODY, found),
+        Block(H2, "（二）下一步打算"),
+        Block(BODY, "，".join(plans) + "。"),
+    ]
+
+
 def _outlook_part(view: MasterView) -> list[Block]:
     """存在的问题 and 下一步打算: what the bureau still has to do, never how the tool checked."""
     catalogue = view.catalogue
-    absent = [u for u in view.units if not u.returned]
     unfilled = [t for t in catalogue.tasks if not view.texts.get(t.no, "").strip()]
     pending = [t for t in catalogue.tasks if wordcount.count(view.texts.get(t.no, "")) > catalogue.limit]
-    problems, plans = [], []
-    if absent:
-        problems.append(f"尚有{len(absent)}个单位未报送")
-        plans.append("督促未报送的单位尽快报送")
+    problems, plans = _absent_units(view)
     if unfilled:
         problems.append(f"{len(unfilled)}项任务尚无{catalogue.entry_label}")
         plans.append(f"请有关责任单位补报{catalogue.entry_label}")
@@ -269,13 +299,85 @@ def _outlook_part(view: MasterView) -> list[Block]:
         plans.append(f"对各单位报送的{catalogue.entry_label}逐项审核、压缩定稿")
     found = "；".join(problems) + "。" if problems else f"各单位均已按要求报送{catalogue.entry_label}。"
     plans.append("持续跟踪各项任务推进情况，确保按期完成")
-    return [
-        Block(H1, "三、存在的问题和下一步打算"),
-        Block(H2, "（一）存在的问题"),
-        Block(BODY, found),
-        Block(H2, "（二）下一步打算"),
-        Block(BODY, "，".join(plans) + "。"),
-    ]
+    return _outlook_blocks(found, plans)
+
+
+# ---------------------------------------------------------------------------
+# An indicator catalogue's report
+# ---------------------------------------------------------------------------
+
+
+def build_indicator_report(view: MasterView, results: Sequence[IndicatorResult], year: int, *, today: date | None = None) -> Report:
+    """The report of an indicator catalogue: 报送情况, 指标完成情况, problems and plans,
+    and the 指标完成情况 table as its attachment."""
+    catalogue = view.catalogue
+    table_title = f"{catalogue.title}（{year}年度）"
+    blocks = [Block(BODY, _opening(catalogue))]
+    blocks += _submission_part(view)
+    blocks += _indicators_part(results, year)
+    blocks += _indicator_outlook(view, results)
+    blocks.append(Block(BODY, CLOSING))
+    title = f"关于{catalogue.title}的报告"
+    return Report(
+        title=title,
+        blocks=tuple(Block(b.level, fullwidth(b.text)) for b in blocks),
+        attachment="附件",
+        table_title=table_title,
+        rows=(),
+        entry_label=catalogue.entry_label,
+        dated=report_date(catalogue, today),
+        title_lines=catalogue.report.title or break_title(title),
+        recipient=catalogue.report.recipient or catalogue.notice.issuer,
+        issuer=catalogue.report.issuer or signature_lines(catalogue.notice.issuer),
+        indicator_rows=tuple(indicator_row(r) for r in results),
+    )
+
+
+def _indicator_outlook(view: MasterView, results: Sequence[IndicatorResult]) -> list[Block]:
+    short = [r for r in results if r.met is False]
+    problems, plans = _absent_units(view)
+    if short:
+        problems.append(f"{len(short)}项指标未达到年度目标")
+        plans.append("对未达标指标逐项分析原因、落实措施")
+    found = "；".join(problems) + "。" if problems else "各项有年度目标的指标均已达标。"
+    plans.append("持续跟踪各项指标完成情况，确保行动计划目标如期实现")
+    return _outlook_blocks(found, plans)
+
+
+def _indicators_part(results: Sequence[IndicatorResult], year: int) -> list[Block]:
+    targeted = [r for r in results if r.target.has_target]
+    met = [r.indicator.no for r in targeted if r.met]
+    short = [r.indicator.no for r in targeted if r.met is False]
+    unknown = [r.indicator.no for r in targeted if r.met is None]
+    text = f"{year}年度{len(results)}项指标中，{len(targeted)}项有年度目标：已达标{len(met)}项"
+    text += f"，未达标{len(short)}项（{_numbers(short)}）" if short else "，无未达标指标"
+    text += f"，尚无数据{len(unknown)}项（{_numbers(unknown)}）。" if unknown else "。"
+    text += "比例类指标按各单位分子之和除以分母之和计算。各项完成值见附件。"
+    return [Block(H1, "二、指标完成情况"), Block(BODY, text)]
+
+
+MAX_NUMBERS_LISTED = 6  # a longer run of numbers cannot be justified on a 28-character line
+
+
+def _numbers(numbers: Sequence[int]) -> str:
+    if len(numbers) > MAX_NUMBERS_LISTED:
+        return "详见附件"
+    return f"第{'、'.join(map(str, numbers))}项"
+
+
+def _amount(value: float, measure: str) -> str:
+    if measure == PERCENT:
+        return f"{value:.1f}%"
+    return f"{value:,.0f}{measure}"
+
+
+def indicator_row(result: IndicatorResult) -> IndicatorRow:
+    ind = result.indicator
+    actual = "（无数据）" if result.actual is None else _amount(result.actual, ind.measure)
+    gap = ""
+    if result.met is False and result.gap is not None:
+        gap = f"差{result.gap:.1f}个百分点" if ind.measure == PERCENT else f"差{_amount(result.gap, ind.measure)}"
+    return IndicatorRow(ind.no, ind.text, result.target.text, actual, result.verdict, gap)
 
 
 def check_edits(edits: MasterEdits, catalogue: Catalogue, file: str) -> list[Finding]:

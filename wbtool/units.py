@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Catalogue, Unit
-# Task numbers are written one way everywhere (发送清单, wbtool units, the CLI): text's.
-from .text import LIST_SEPARATOR, RANGE_DASH, number_ranges  # noqa: F401
 
 
 @dataclass(frozen=True)

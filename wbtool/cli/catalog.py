@@ -12,7 +12,8 @@ from rich.table import Table
 
 from .. import catalogue as catalogues
 from ..model import Catalogue, Finding, Severity, has_errors
-from ..units import UnitLoad, number_ranges, unit_loads
+from ..text import number_ranges
+from ..units import UnitLoad, unit_loads
 from ._common import (
     EXIT_BLOCKING,
     EXIT_OK,
@@ -70,8 +71,14 @@ def _summary(catalogue: Catalogue) -> Table:
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     table.add_row("清单", f"{catalogue.title}（{catalogue.id}）")
-    table.add_row("规模", f"{len(catalogue.sections)} 个工程，{len(catalogue.tasks)} 项任务，{len(catalogue.units)} 个单位")
-    table.add_row("字数上限", f"每项{catalogue.entry_label} {catalogue.limit} 字")
+    if catalogue.indicators:
+        shares = sum(indicator.is_share for indicator in catalogue.indicators)
+        years = "、".join(str(year) for year in catalogue.years)
+        table.add_row("规模", f"{len(catalogue.indicators)} 项指标（其中比例类 {shares} 项），{len(catalogue.units)} 个单位")
+        table.add_row("计划年度", years)
+    else:
+        table.add_row("规模", f"{len(catalogue.sections)} 个工程，{len(catalogue.tasks)} 项任务，{len(catalogue.units)} 个单位")
+        table.add_row("字数上限", f"每项{catalogue.entry_label} {catalogue.limit} 字")
     table.add_row("指纹", catalogue.fingerprint)
     table.add_row("文件", catalogue.source)
     return table

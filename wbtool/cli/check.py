@@ -13,7 +13,7 @@ from rich.table import Table
 from ..io.findings_out import findings_csv
 from ..model import CheckResult, Role, Severity, Submission, submission
 from ..pipeline import check_returns, markup_returns, markup_target_problem
-from ..units import number_ranges
+from ..text import number_ranges
 from ._common import (
     EXIT_BLOCKING,
     EXIT_CANNOT_RUN,
@@ -137,8 +137,9 @@ def _render_table(result: CheckResult) -> None:
     errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
     infos = sum(1 for f in result.findings if f.severity is Severity.INFO)
     console.print(
-        f"共 {len(result.files)} 个文件，{len(result.current_entries())} 条完成情况；"
-        f"错误 {errors} 个，未报送单位 {counts['unit-missing']} 个，未填写 {counts['entry-missing']} 项，提示 {infos} 条。"
+        f"共 {len(result.files)} 个文件，{len(result.current_entries())} 条{result.catalogue.entry_label}；"
+        f"错误 {errors} 个，未报送单位 {counts['unit-missing']} 个，"
+        f"未填写 {counts['entry-missing'] + counts['value-missing']} 项，提示 {infos} 条。"
     )
     if infos or counts["entry-missing"]:
         console.print("逐条明细（含提示）：wbtool check … --format csv > 问题清单.csv，或 wbtool merge 生成的汇总表“问题清单”。")

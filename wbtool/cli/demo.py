@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..demo import DemoResult, run_demo
+from ..demo import INDICATOR_YEAR, DemoResult, run_demo
 from ..findings import CODES
 from ._common import EXIT_CANNOT_RUN, EXIT_OK, OPTIONS_METAVAR, SEVERITY_STYLE, console, err_console, progress_bar, render_findings
 
@@ -68,8 +68,19 @@ def render_summary(result: DemoResult) -> None:
             console.print(f"  {label}：{path}")
     for path in result.compilations:
         console.print(f"  汇编：{path}")
+    _render_indicators(result)
     console.print("\n换成自己的材料：先 [bold]wbtool generate[/] 生成填报表发给各单位，")
     console.print("收齐后 [bold]wbtool merge 回收材料文件夹 --out 汇总[/]。")
+
+
+def _render_indicators(result: DemoResult) -> None:
+    merged = result.indicators
+    if merged is None:
+        return
+    invalid = sum(f.code == "value-invalid" for f in merged.findings)
+    console.print(f"\n4. 数值指标（常州市技工教育指标分解，{INDICATOR_YEAR}年度）：汇入数量 [bold]{sum(1 for e in merged.master.details if e.value is not None and not e.superseded)}[/] 个，"
+                  f"不是数量、未汇入的填报值 [bold]{invalid}[/] 个（见问题清单）")
+    console.print(f"  指标汇总表：{merged.outputs[0]}")
 
 
 def counts_table(result: DemoResult) -> Table:

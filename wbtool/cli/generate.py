@@ -9,7 +9,7 @@ import click
 from rich.table import Table
 
 from .. import pipeline
-from ..model import has_errors
+from ..model import GenerateResult, has_errors
 from ..plan import valid_batch_id
 from ._common import (
     EXIT_BLOCKING,
@@ -42,7 +42,8 @@ def _batch(ctx, param, value: str | None) -> str | None:
     "--out", "-o", "out_dir", default="填报表", show_default=True, type=click.Path(file_okay=False, path_type=Path), help="输出文件夹。"
 )
 @click.option("--overwrite", is_flag=True, help="输出文件夹已有其他批次时仍然写入（覆盖其清单）。")
-def generate(catalog: str, units: tuple[str, ...], batch: str | None, out_dir: Path, overwrite: bool) -> None:
+@click.option("--year", "-y", type=int, metavar="年度", help="指标类清单的填报年度（如 2022）；默认今年（须是计划年度）。")
+def generate(catalog: str, units: tuple[str, ...], batch: str | None, out_dir: Path, overwrite: bool, year: int | None) -> None:
     """为每个单位生成一份填报表（xlsx），并写出发送清单。
 
     每份填报表只列该单位负责的任务，只有“完成情况”一栏可填写，带实时字数统计和超字数提示。
@@ -51,7 +52,7 @@ def generate(catalog: str, units: tuple[str, ...], batch: str | None, out_dir: P
     catalogue, catalogue_findings = load_catalogue(catalog)
     with progress_bar("生成填报表") as progress:
         result = pipeline.generate(
-            catalogue, out_dir, units=units or None, batch=batch, overwrite=overwrite, progress=progress
+            catalogue, out_dir, units=units or None, batch=batch, overwrite=overwrite, progress=progress, year=year
         )
     findings = [f for f in catalogue_findings if f.code != "catalog-unit-unused"] + list(result.findings)
     if not result.files or any(f.code in CANNOT_RUN for f in result.findings):
@@ -62,7 +63,7 @@ def generate(catalog: str, units: tuple[str, ...], batch: str | None, out_dir: P
     sys.exit(EXIT_BLOCKING if has_errors(findings) else EXIT_OK)
 
 
-def _summary(result: generating.GenerateResult) -> None:
+def _summary(result: GenerateResult) -> None:
     table = Table(title=f"批次 {result.batch}：共 {len(result.files)} 份填报表", header_style="bold")
     table.add_column("序号", justify="right")
     table.add_column("单位")

@@ -13,7 +13,7 @@ from ..model import Finding, Severity, has_errors
 from ..pipeline import compile_materials
 from ..pipeline import merge as merge_returns
 from ..pipeline import report_from_master
-from ..units import number_ranges
+from ..text import number_ranges
 from ._common import (
     EXIT_BLOCKING,
     EXIT_CANNOT_RUN,
@@ -52,7 +52,8 @@ DATE_OPTION = click.option(
 @catalog_option
 @return_options
 @DATE_OPTION
-def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts, dated) -> None:
+@click.option("--year", "-y", type=int, metavar="年度", help="指标类清单的汇总年度（如 2022）；默认今年（须是计划年度）。")
+def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts, dated, year) -> None:
     """汇总：核查各单位交回的文件，生成汇总表（xlsx）、Word 报告和问题清单。
 
     路径可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
@@ -65,13 +66,13 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts,
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     with progress_bar("核查并汇总") as progress:
         result = merge_returns(
-            list(paths), Path(out_dir), catalogue=catalogue, password=password, assignments=assignments, progress=progress, dated=dated
+            list(paths), Path(out_dir), catalogue=catalogue, password=password, assignments=assignments, progress=progress, dated=dated, year=year
         )
 
     units = result.master.units
     returned = sum(u.returned for u in units)
     entries = sum(len(row.entries) for row in result.master.rows)
-    console.print(f"已报送单位 {returned}/{len(units)}，完成情况 {entries} 条；{_counts(result.findings)}。")
+    console.print(f"已报送单位 {returned}/{len(units)}，{catalogue.entry_label} {entries} 条；{_counts(result.findings)}。")
     for path in result.outputs:
         console.print(f"  {path}", soft_wrap=True)  # whole paths, to copy
     pending = [f.task for f in result.findings if f.code == "final-pending" and f.task is not None]

@@ -23,7 +23,7 @@ from xlsxwriter.utility import xl_col_to_name
 from .. import identity
 from ..findings import finding
 from ..layout import HEADER_SPELLINGS as HEADER_LABELS
-from ..layout import REQUIRED_ROLES
+from ..layout import INDICATOR_COLUMNS, INDICATOR_REQUIRED, REQUIRED_ROLES
 from ..model import Form, FormRow, Identity, Material, ReadResult, ReturnedFile, Role
 from ..owners import squeeze
 from . import crypto, ooxml_meta, read_sheet, soffice
@@ -74,16 +74,70 @@ class Layout:
     grid: Grid
     header: int
     columns: dict[str, int]
+    indicators: bool = False  # an indicator form (填报项 + 填报值), not a text form
+
+    @property
+    def entry_column(self) -> int:
+        """The column of what the unit typed: 完成情况, or 填报值 of an indicator form."""
+        return self.columns["value" if self.indicators else "entry"]
 
 
 def find_form(grids: Sequence[Grid]) -> Layout | None:
-    """The first grid, in the order given, with a 主要任务 + 完成情况 header in its first rows."""
+    """The first grid, in the order given, with a 主要任务 + 完成情况 header (or an
+    indicator form's 填报项 + 填报值 header) in its first rows."""
     for grid in grids:
         for index, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
             columns = header_columns(row)
             if columns is not None:
                 return Layout(grid, index, columns)
+            columns = indicator_columns(row)
+            if columns is not None:
+                return Layout(grid, index, columns, indicators=True)
     return None
+
+
+_INDICATOR_LABELS = {column.role: column.spellings for column in INDICATOR_COLUMNS}
+_INDICATOR_STARTS = frozenset(label[0] for labels in _INDICATOR_LABELS.values() for label in labels)
+
+
+def indicator_columns(row: Sequence[str | None]) -> dict[str, int] | None:
+    """Role → column index if this row is an indicator form's header, else None.
+
+    The target's header carries its year (2022年目标): it is matched anywhere in the cell.
+    """
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(row):
+        # One look rules most cells out, as for text forms (only 目标 carries a year before it).
+        if not cell or (cell.lstrip()[:1] not in _INDICATOR_STARTS and not cell.rstrip().endswith("目标")):
+            continue
+        label = squeeze(cell)
+        for role, labels in _INDICATOR_LABELS.items():
+            if role not in columns and label and (label.startswith(labels) or (role == "target" and label.endswith(labels))):
+                columns[role] = index
+                break
+    return columns if all(role in columns for role in INDICATOR_REQUIRED) else None
+
+
+def indicator_rows(layout: Layout, cell_name) -> tuple[FormRow, ...]:
+    """The count rows of an indicator form: 序号 and 项目 are merged over a share's
+    two rows, so they carry down to the rows below them."""
+    grid, columns = layout.grid, layout.columns
+    no_at, item_at, count_at, value_at = (columns.get(role) for role in ("no", "item", "count", "value"))
+    rows, no, item = [], None, None
+    for index in range(layout.header + 1, len(grid.rows)):
+        cells = grid.rows[index]
+        count, value = _clean(_cell(cells, count_at)), _clean(_cell(cells, value_at))
+        if _clean(_cell(cells, no_at)) is not None:
+            no, item = _clean(_cell(cells, no_at)), _clean(_cell(cells, item_at))
+        if count is None and value is None:
+            continue
+        rows.append(
+            FormRow(
+                row=grid.first_row + index, no=no, section=None, task=item, owners=None,
+                entry=value, entry_cell=cell_name(index, value_at), count=count,
+            )
+        )
+    return tuple(rows)
 
 
 def header_columns(row: Sequence[str | None], required: Sequence[str] = REQUIRED_ROLES) -> dict[str, int] | None:
@@ -426,9 +480,10 @@ def _read_spreadsheet(
     grid = layout.grid
     # Column prefixes (填报表!E) made once: cells are named for every row of every file.
     prefixes = {col: sheet_cell(grid.name, 1, grid.first_col + col)[:-1] for col in layout.columns.values()}
-    rows = form_rows(layout, lambda r, c: f"{prefixes[c]}{grid.first_row + r}")
+    rows_of = indicator_rows if layout.indicators else form_rows
+    rows = rows_of(layout, lambda r, c: f"{prefixes[c]}{grid.first_row + r}")
     if package is not None and meta.kind == "xlsx" and grid.name in meta.sheet_parts:
-        column = grid.first_col - 1 + layout.columns["entry"]
+        column = grid.first_col - 1 + layout.entry_column
         rows = _with_formulas(package, meta.sheet_parts[grid.name], column, rows)
     form = _form(meta, meta.kind or "xlsx", grid.name, grid.first_row + layout.header, rows, marker)
     return ReadResult(Role.FORM, form=form, findings=findings)
@@ -449,7 +504,7 @@ def _read_word(file: ReturnedFile, data: bytes, meta: DocumentMeta) -> ReadResul
     if layout is None:  # 工作总结, 典型经验: documents, not forms
         return ReadResult(Role.ATTACHMENT, findings=findings, material=read_docx.measure(document))
     grid = layout.grid
-    rows = form_rows(layout, lambda r, c: f"{grid.name} 第{r + 1}行")
+    rows = (indicator_rows if layout.indicators else form_rows)(layout, lambda r, c: f"{grid.name} 第{r + 1}行")
     form = _form(meta, "docx", grid.name, layout.header + 1, rows, None)
     return ReadResult(Role.FORM, form=form, findings=findings)
 

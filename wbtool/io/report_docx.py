@@ -425,6 +425,29 @@ def page_starts(heights: list[float], header: float) -> set[int]:
             used, room = 0.0, LANDSCAPE_BODY_PT - header
         used += height
     return starts
+# The 指标完成情况 table of an indicator catalogue (widths in mm, 243 in all).
+INDICATOR_TABLE_COLUMNS = (("序号", 14), ("项目", 95), ("目标", 30), ("全市完成值", 36), ("达标", 22), ("差距", 46))
+
+
+def _indicator_table(document, report: Report) -> None:
+    table = document.add_table(rows=1 + len(report.indicator_rows), cols=len(INDICATOR_TABLE_COLUMNS))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for col, (name, width) in enumerate(INDICATOR_TABLE_COLUMNS):
+        table.columns[col].width = Mm(width)
+        table.rows[0].cells[col].width = Mm(width)
+        _cell_text(table.rows[0].cells[col], name, "表头文字")
+    _repeat_header(table.rows[0])
+    for index, item in enumerate(report.indicator_rows, start=1):
+        cells = table.rows[index].cells
+        values = (str(item.no), item.item, item.target, item.actual, item.verdict, item.gap)
+        for col, ((_, width), value) in enumerate(zip(INDICATOR_TABLE_COLUMNS, values)):
+            cells[col].width = Mm(width)
+            cells[col].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            _cell_text(cells[col], value, "表格文字")
+            if col != 1:
+                cells[col].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 # ---------------------------------------------------------------------------
@@ -455,7 +478,7 @@ def build_document(report: Report):
     _paragraph(document, report.attachment, "附件标识")
     _paragraph(document, report.table_title, "表格标题")
     _paragraph(document, "", "表格文字")
-    _table(document, report)
+    (_indicator_table if report.indicator_rows else _table)(document, report)
     _properties(document, report)
     return document
 

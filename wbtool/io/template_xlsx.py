@@ -13,10 +13,11 @@ every detail (custom properties, defined names, validation) explicitly.
 from __future__ import annotations
 
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 import xlsxwriter
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
@@ -141,10 +142,7 @@ def sign_off(unit: str) -> str:
 def guide_rows(catalogue: Catalogue, unit: str, task_count: int) -> list[tuple[str, str]]:
     """The (项目, 内容) rows of the 填报说明 sheet; facts the catalogue lacks are left out."""
     notice, label, limit = catalogue.notice, catalogue.entry_label, catalogue.limit
-    rows = [
-        ("通知", notice.title),
-        ("发文单位", notice.issuer),
-        ("填报单位", unit),
+    return guide_frame(catalogue, unit, [
         ("填报期间", notice.period),
         ("填报内容", f"本单位负责的 {task_count} 项任务的{label}，每项一格，写在“{FILL_SHEET}”工作表的黄色单元格中。"),
         ("字数要求", f"每项不超过 {limit} 字。“{HEADER_COUNT}”栏自动计数，超过时该行变红，请删减后再报送。"),
@@ -157,6 +155,18 @@ def guide_rows(catalogue: Catalogue, unit: str, task_count: int) -> list[tuple[s
             "4. 用 Excel 或 WPS 填写后直接保存为 .xlsx，文件名保留本单位名称；\n"
             "5. 某项暂无进展的，也请如实简要说明。",
         ),
+    ])
+
+
+def guide_frame(catalogue: Catalogue, unit: str, body: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The 填报说明 rows every form kind shares (notice, unit, deadline, contact) around
+    its own ``body``; facts the catalogue lacks are left out."""
+    notice = catalogue.notice
+    rows = [
+        ("通知", notice.title),
+        ("发文单位", notice.issuer),
+        ("填报单位", unit),
+        *body,
         ("报送截止", notice.deadline),
         ("报送方式", notice.how_to_return),
         ("联系人", notice.contact),
@@ -225,6 +235,13 @@ def write_template(
 
     Raises ``TemplateError`` when xlsxwriter refuses a call (our bug).
     """
+    with strict_workbook(target) as book:
+        _Writer(book, catalogue, assignment, identity).write(created)
+
+
+@contextmanager
+def strict_workbook(target: str | Path | BinaryIO) -> Iterator[xlsxwriter.Workbook]:
+    """A fill-in workbook written to ``target`` and closed on leaving; a refused call raises ``TemplateError``."""
     if isinstance(target, Path):
         target = str(target)
     with warnings.catch_warnings():
@@ -233,7 +250,7 @@ def write_template(
         warnings.simplefilter("error")
         try:
             book = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
-            _Writer(book, catalogue, assignment, identity).write(created)
+            yield book
             book.close()
         except UserWarning as exc:
             raise TemplateError(f"xlsxwriter: {exc}") from exc
@@ -359,40 +376,57 @@ class _Writer:
 
     # -- 填报说明 ----------------------------------------------------------
     def _guide_sheet(self, ws) -> None:
-        widths = (14, 90)
-        ws.set_column(0, 0, widths[0])
-        ws.set_column(1, 1, widths[1])
-        title = f"{self.catalogue.attachment}填报说明"
-        check_call(ws.merge_range(0, 0, 0, 1, title, self.fmt["title"]), "guide title")
-        check_call(ws.set_row(0, row_height(1, TITLE_PT)), "guide title")
-        rows = guide_rows(self.catalogue, self.unit, len(self.assignment.tasks))
-        for row, (key, value) in enumerate(rows, start=1):
-            check_call(ws.write_string(row, 0, key, self.fmt["guide_key"]), "guide key")
-            check_call(ws.write_string(row, 1, value, self.fmt["guide_value"]), "guide value")
-            check_call(ws.set_row(row, row_height(line_count(value, widths[1]))), "guide height")
-        print_setup(ws, None)
-        ws.protect("", PROTECTION)
+        write_guide(ws, self.fmt, self.catalogue, guide_rows(self.catalogue, self.unit, len(self.assignment.tasks)))
 
     # -- identity and document properties -----------------------------------
     def _identity(self, ws, created: datetime | None) -> None:
-        for row, (key, value) in enumerate(identities.sheet_rows(self.identity)):
-            check_call(ws.write_string(row, 0, key, self.fmt["plain"]), "identity key")
-            check_call(ws.write_string(row, 1, value, self.fmt["plain"]), "identity value")
-        ws.hide()
-        ws.protect("", PROTECTION)
-        for name, value in identities.properties(self.identity).items():
-            check_call(self.book.set_custom_property(name, value), f"custom property {name}")
-        check_call(self.book.define_name(identities.DEFINED_NAME, identities.name_value(self.identity)), "defined name")
-        cat, notice = self.catalogue, self.catalogue.notice
-        properties = {
-            "title": f"{cat.title}（{self.unit}）",
-            "subject": notice.title or cat.title,
-            "author": notice.issuer or "wbtool",
-            "company": notice.issuer,
-            "category": f"{cat.attachment} 填报表",
-            "keywords": f"{cat.id}, {self.identity.batch}",
-            "comments": f"填报单位：{self.unit}；批次：{self.identity.batch}；只在“{cat.entry_label}”栏填写，每项不超过 {cat.limit} 字。",
-        }
-        if created is not None:
-            properties["created"] = created
-        self.book.set_properties(properties)
+        write_identity(self.book, ws, self.fmt, self.catalogue, self.identity, created)
+
+
+# ---------------------------------------------------------------------------
+# Sheets every kind of fill-in workbook shares (text forms and indicator forms).
+# ---------------------------------------------------------------------------
+
+
+def write_guide(ws, fmt: dict, catalogue: Catalogue, rows: list[tuple[str, str]]) -> None:
+    """The 填报说明 sheet: a title and (项目, 内容) rows, printed like the form."""
+    widths = (14, 90)
+    ws.set_column(0, 0, widths[0])
+    ws.set_column(1, 1, widths[1])
+    title = f"{catalogue.attachment}填报说明"
+    check_call(ws.merge_range(0, 0, 0, 1, title, fmt["title"]), "guide title")
+    check_call(ws.set_row(0, row_height(1, TITLE_PT)), "guide title")
+    for row, (key, value) in enumerate(rows, start=1):
+        check_call(ws.write_string(row, 0, key, fmt["guide_key"]), "guide key")
+        check_call(ws.write_string(row, 1, value, fmt["guide_value"]), "guide value")
+        check_call(ws.set_row(row, row_height(line_count(value, widths[1]))), "guide height")
+    print_setup(ws, None)
+    ws.protect("", PROTECTION)
+
+
+def write_identity(
+    book, ws, fmt: dict, catalogue: Catalogue, identity: Identity, created: datetime | None, comment: str | None = None
+) -> None:
+    """The hidden identity sheet, the custom properties and the defined name."""
+    for row, (key, value) in enumerate(identities.sheet_rows(identity)):
+        check_call(ws.write_string(row, 0, key, fmt["plain"]), "identity key")
+        check_call(ws.write_string(row, 1, value, fmt["plain"]), "identity value")
+    ws.hide()
+    ws.protect("", PROTECTION)
+    for name, value in identities.properties(identity).items():
+        check_call(book.set_custom_property(name, value), f"custom property {name}")
+    check_call(book.define_name(identities.DEFINED_NAME, identities.name_value(identity)), "defined name")
+    cat, notice = catalogue, catalogue.notice
+    properties = {
+        "title": f"{cat.title}（{identity.unit}）",
+        "subject": notice.title or cat.title,
+        "author": notice.issuer or "wbtool",
+        "company": notice.issuer,
+        "category": f"{cat.attachment} 填报表",
+        "keywords": f"{cat.id}, {identity.batch}",
+        "comments": f"填报单位：{identity.unit}；批次：{identity.batch}；"
+        + (comment or f"只在“{cat.entry_label}”栏填写，每项不超过 {cat.limit} 字。"),
+    }
+    if created is not None:
+        properties["created"] = created
+    book.set_properties(properties)

@@ -7,7 +7,8 @@ Nothing in this package imports anything else of wbtool.
 """
 
 from .batch import Assignment, GeneratedFile, GenerateResult, Manifest, ManifestFile
-from .catalogue import MEMBER, OTHER, SCHOOL, UNIT_KINDS, Catalogue, Group, Notice, Progress, ReportHead, Section, Task, Unit
+from .catalogue import CATALOGUE_KINDS, INDICATORS, MEMBER, OTHER, SCHOOL, TASKS, UNIT_KINDS, Catalogue, Group, Notice, Progress, ReportHead, Section, Task, Unit
+from .indicators import PERCENT, Comparison, Count, Indicator, IndicatorResult, Target
 from .check import CheckResult, Entry, FileReport
 from .findings import Finding, Severity, has_errors
 from .package import (
@@ -15,16 +16,18 @@ from .package import (
     Compilation, Material, MaterialRule, PackageRules, PackageStatus, PackedMaterial, Passage, Picture, Piece, TableText,
 )
 from .master import Master, MasterEdits, MasterRow, MergeResult, Submission, TaskRow, UnitStatus, submission
-from .report import BODY, H1, H2, H3, Block, MasterView, Report, TableRow
+from .report import BODY, H1, H2, H3, Block, IndicatorRow, MasterView, Report, TableRow
 from .returns import ORIGIN_SEPARATOR, Form, FormRow, Identity, ReadResult, ReturnedFile, Role
 
 __all__ = [
     "Assignment", "GeneratedFile", "GenerateResult", "Manifest", "ManifestFile",
+    "CATALOGUE_KINDS", "INDICATORS", "TASKS",
+    "PERCENT", "Comparison", "Count", "Indicator", "IndicatorResult", "Target",
     "MEMBER", "OTHER", "SCHOOL", "UNIT_KINDS", "Catalogue", "Group", "Notice", "Progress", "ReportHead", "Section", "Task", "Unit",
     "CheckResult", "Entry", "FileReport",
     "Finding", "Severity", "has_errors",
     "Master", "MasterEdits", "MasterRow", "MergeResult", "Submission", "TaskRow", "UnitStatus", "submission",
-    "BODY", "H1", "H2", "H3", "Block", "MasterView", "Report", "TableRow",
+    "BODY", "H1", "H2", "H3", "Block", "IndicatorRow", "MasterView", "Report", "TableRow",
     "BODY_LEVEL", "CASE", "CATEGORIES", "EVIDENCE", "OTHER_MATERIAL", "STAMPED", "SUMMARY",
     "Compilation", "Material", "MaterialRule", "PackageRules", "PackageStatus", "PackedMaterial",
     "Passage", "Picture", "Piece", "TableText",

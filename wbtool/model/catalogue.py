@@ -7,11 +7,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable
 
+from .indicators import Indicator
 from .package import PackageRules
 
 # What every long-running stage reports to: ``progress(done, total)``.  The CLI
 # passes a progress bar; the library never prints.
 Progress = Callable[[int, int], None]
+
+TASKS = "tasks"  # a text form: one 完成情况 per task
+INDICATORS = "indicators"  # a numeric form: counts per indicator (指标分解)
+CATALOGUE_KINDS = (TASKS, INDICATORS)
 
 MEMBER = "成员单位"
 SCHOOL = "职业院校"
@@ -113,6 +118,10 @@ class Catalogue:
     # What the unit's package must hold beside the form (工作总结, 典型经验, 盖章版);
     # None: the notice asks for the form only, and other files are just listed.
     package: PackageRules | None = None
+    kind: str = TASKS
+    # For ``kind == INDICATORS``: the indicators, each also present as a task owned by
+    # every unit, so planning, identity and attribution work as for text forms.
+    indicators: tuple[Indicator, ...] = ()
     # An ``owners.Registry``: the units and groups looked up by any of their names.
     # Built once by the loader (``catalogue.build``); typed loosely because owner
     # parsing builds on this module, and the model imports nothing above it.
@@ -148,6 +157,14 @@ class Catalogue:
     def tasks_of(self, unit: str) -> tuple[Task, ...]:
         """The tasks ``unit`` owns, in catalogue order."""
         return self._tasks_by_unit.get(unit, ())
+
+    @cached_property
+    def years(self) -> tuple[int, ...]:
+        """The plan years of an indicator catalogue, in order."""
+        return tuple(sorted({year for ind in self.indicators for year, _ in ind.targets}))
+
+    def indicator(self, no: int) -> Indicator | None:
+        return next((ind for ind in self.indicators if ind.no == no), None)
 
     @cached_property
     def has_deadlines(self) -> bool:

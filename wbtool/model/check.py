@@ -24,6 +24,8 @@ class Entry:
     cell: str | None = None
     saved_at: datetime | None = None
     superseded: bool = False  # a later file of the same unit replaced it
+    count: str | None = None  # an indicator's count key (``Count.key``); ``text`` is what was typed
+    value: int | None = None  # that count, read as a whole number
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,18 @@ class TableRow:
 
 
 @dataclass(frozen=True)
+class IndicatorRow:
+    """One row of the 指标完成情况 table: every figure already worded for print."""
+
+    no: int
+    item: str
+    target: str  # the year's target verbatim
+    actual: str  # e.g. 12,000人, 90.9%, 未报送
+    verdict: str  # 是 / 否 / 无目标 / 无数据
+    gap: str  # e.g. 差18,000人; empty when met or not comparable
+
+
+@dataclass(frozen=True)
 class Report:
     title: str
     blocks: tuple[Block, ...]  # the body, 「特此报告。」 included
@@ -59,3 +71,5 @@ class Report:
     def attachment_note(self) -> str:
         """附件说明: the label the attachment itself carries, then its name."""
         return f"{self.attachment}：{self.table_title}"
+    # An indicator catalogue's report: its attachment is this table instead of 附件2's.
+    indicator_rows: tuple[IndicatorRow, ...] = ()

@@ -82,6 +82,7 @@ class FormRow:
     entry_cell: str  # e.g. 填报表!E7 or 表1 第3行
     entry_formula: str | None = None
     task_cell: str | None = None  # the 主要任务 cell, e.g. 填报表!C7
+    count: str | None = None  # an indicator form's 填报项 (what the number counts)
 
 
 @dataclass(frozen=True)
