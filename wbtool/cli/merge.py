@@ -25,6 +25,7 @@ from ._common import (
     load_catalogue,
     progress_bar,
     render_findings,
+    read_cache_option,
     return_options,
     with_book,
 )
@@ -51,7 +52,7 @@ DATE_OPTION = click.option(
 @catalog_option
 @return_options
 @DATE_OPTION
-def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts, dated) -> None:
+def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts, no_cache, dated) -> None:
     """汇总：核查各单位交回的文件，生成汇总表（xlsx）、Word 报告和问题清单。
 
     路径可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
@@ -63,7 +64,8 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts,
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     with progress_bar("核查并汇总") as progress:
         result = merge_returns(
-            list(paths), Path(out_dir), catalogue=catalogue, password=password, assignments=assignments, progress=progress, dated=dated
+            list(paths), Path(out_dir), catalogue=catalogue, password=password, assignments=assignments, progress=progress,
+            dated=dated, cache=read_cache_option(no_cache),
         )
 
     units = result.master.units

@@ -231,17 +231,18 @@ def read_file(file: ReturnedFile, password: str | None = None) -> ReadResult:
     except (KeyboardInterrupt, SystemExit):
         raise
     except MemoryError:
-        return unreadable(file, "读取时占用内存过多")
+        return unreadable(file, "读取时占用内存过多", transient=True)
     except OSError as exc:  # gone, locked, or no permission: the file itself may be fine
         message = f"文件打不开（{exc.strerror or exc}）。请检查文件是否还在、是否有读取权限后重试。"
-        return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),))
+        return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),), transient=True)
     except BaseException as exc:  # calamine panics raise pyo3's PanicException, not an Exception
         return unreadable(file, f"文件已损坏或格式无法识别：{type(exc).__name__}")
 
 
-def unreadable(file: ReturnedFile, reason: str) -> ReadResult:
+def unreadable(file: ReturnedFile, reason: str, *, transient: bool = False) -> ReadResult:
+    """``transient``: the reason is this attempt's (a timeout, a crash), not the file's content."""
     message = f"文件无法读取（{reason}）。{RESAVE}"
-    return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),))
+    return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),), transient=transient)
 
 
 def _read(file: ReturnedFile, password: str | None) -> ReadResult:

@@ -101,11 +101,14 @@ class ReadResult:
     """What reading one returned file gave.
 
     ``role`` is ``Role.FORM`` (``form`` is set), ``Role.ATTACHMENT`` or
-    ``Role.UNREADABLE`` (findings say why).
+    ``Role.UNREADABLE`` (findings say why).  ``transient`` marks a result about
+    this attempt rather than the file's content (a timeout, a crash, a file that
+    could not be opened): reading it again may give another answer.
     """
 
     role: Role
     form: Form | None = None
     findings: tuple[Finding, ...] = ()
+    transient: bool = False
 
 
