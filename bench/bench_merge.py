@@ -384,6 +384,15 @@ def median_of(runs: list[dict]) -> dict:
     return middle
 
 
+BEFORE: Path | None = None  # --before: a checkout of wbtool to time beside this one
+
+
+def before_command(folder: Path, catalogue: Path, out: Path) -> tuple[list[str], dict]:
+    """``wbtool merge`` of the checkout given with --before (no read cache there, or none asked for)."""
+    env = dict(os.environ, PYTHONPATH=str(BEFORE))
+    return [sys.executable, "-m", "wbtool", "merge", str(folder), "--catalog", str(catalogue), "--out", str(out)], env
+
+
 def table_rows(scenario: str, n: int, repeat: int, openpyxl_too: bool) -> list[tuple[str, dict]]:
     """Cold, --no-cache, one new file, nothing new, and the pandas pipelines, over the first ``n`` returns."""
     paths = returns_of(scenario, n)
@@ -407,6 +416,8 @@ def table_rows(scenario: str, n: int, repeat: int, openpyxl_too: bool) -> list[t
         launch(*merge_command(run_before, catalogue, scratch / "before-out", cache))
         timed("merge one new", *merge_command(folder, catalogue, scratch / "one-new", cache))
         timed("merge --no-cache", *merge_command(folder, catalogue, scratch / "no-cache", None))
+        if BEFORE is not None:
+            timed("merge before (--before)", *before_command(folder, catalogue, scratch / "before-code"))
         timed("pandas calamine+xlsxwriter", [sys.executable, "-c", PANDAS_SCRIPT, "calamine", str(scratch / "pandas-c"), *map(str, paths)])
     if openpyxl_too:  # ten seconds and more a run: once
         timed("pandas openpyxl", [sys.executable, "-c", PANDAS_SCRIPT, "openpyxl", str(scratch / "pandas-o"), *map(str, paths)])
@@ -490,6 +501,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile merge (in process) over 1,000 files of the province")
     parser.add_argument("--reuse", action="store_true", help="keep the returns built by an earlier run")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each line to take the median of")
+    parser.add_argument("--before", type=Path, help="also time `wbtool merge` of this checkout (e.g. the main branch)")
     parser.add_argument("--corrections", action="store_true", help="also the corrections-heavy batch (44 units, 1,000 files)")
     _inputs.add_argument(parser)
     parser.add_argument("--measure", choices=sorted(PIPELINES), help=argparse.SUPPRESS)
@@ -499,6 +511,8 @@ def main() -> None:
     if args.measure:
         child_main(args.measure, args.n, args.scenario)
         return
+    global BEFORE
+    BEFORE = args.before.resolve() if args.before else None
     if not _become_subreaper():
         print("(not Linux: CPU-seconds count the command's own process and those it waited for only)")
     inputs = _inputs.choose_writer(args.charrefs)

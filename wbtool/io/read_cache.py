@@ -245,6 +245,10 @@ class _Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
         try:
+            # A cache needs no flush to disk per commit (a run's worth of writes lost to
+            # a power cut is re-read next time); the write-ahead log keeps it whole.
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
             db.execute(_SCHEMA)
             db.execute("SELECT count(*) FROM reads WHERE key = ''").fetchone()  # reads a page: corruption shows here
         except BaseException:
