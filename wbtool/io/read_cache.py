@@ -19,8 +19,8 @@ for a worker that timed out or crashed, or a file that could not be opened, is
 was being read is not kept either.
 
 The cache is an SQLite database (the standard library's ``sqlite3``); results are
-pickled and loaded back with an unpickler that builds nothing but wbtool's model
-classes and dates.  A damaged cache file is set aside and started afresh; a cache
+kept as plain tuples of strings and numbers (``marshal``) and built back into the
+model's classes here: a cache file is data, never code.  A damaged cache file is set aside and started afresh; a cache
 that cannot be used at all (a read-only folder, a locked database) only makes the
 run read everything, it never stops it.
 """
@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import io
 import logging
+import marshal
 import os
-import pickle
 import sqlite3
 import sys
 import time
 from dataclasses import replace
+from datetime import datetime
 from functools import lru_cache
 from importlib import util
 from pathlib import Path, PurePath
@@ -276,17 +276,16 @@ class _Store:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM wanted")
             self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((key,) for key in keys))
-            rows = self.db.execute("SELECT reads.key, reads.result FROM reads JOIN wanted USING (key)").fetchall()
+            for key, blob in self.db.execute("SELECT reads.key, reads.result FROM reads JOIN wanted USING (key)"):
+                result = _load(blob)  # one entry at a time: the blobs are never all held at once
+                if result is not None:
+                    found[key] = result
             self.db.execute("UPDATE reads SET used = ? WHERE key IN (SELECT key FROM wanted)", (time.time(),))
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
             log.warning("读取缓存 %s 读出失败（%s），本次全部重新读取。", self.path, exc)
             return {}
-        for key, blob in rows:
-            result = _load(blob)
-            if result is not None:
-                found[key] = result
         return found
 
     def put(self, items: list[tuple[str, ReadResult]]) -> None:
@@ -297,7 +296,7 @@ class _Store:
             self.db.execute("BEGIN")
             self.db.executemany(
                 "INSERT OR REPLACE INTO reads VALUES (?, ?, ?)",
-                ((key, pickle.dumps(result, pickle.HIGHEST_PROTOCOL), now) for key, result in items),
+                ((key, _dump(result), now) for key, result in items),
             )
             self.db.execute("DELETE FROM reads WHERE used < ?", (now - KEEP_SECONDS,))
             self.db.execute("COMMIT")
@@ -320,28 +319,43 @@ def _open(path: Path) -> _Store:
 # results in and out
 # ---------------------------------------------------------------------------
 
-_BUILDABLE = {
-    (cls.__module__, cls.__qualname__): cls for cls in (ReadResult, Form, FormRow, Identity, Finding, Role, Severity)
-}
+# A plain serialisation (``marshal`` of tuples of strings, numbers and None): it
+# builds nothing but data, and unlike pickle it does not leave a UTF-8 copy cached
+# inside every string it writes (pickling a batch's results doubled the parent's memory).
+_FORMAT = 1
 
 
-class _ModelUnpickler(pickle.Unpickler):
-    """Builds wbtool's model classes and dates, nothing else: a cache file is data, never code."""
-
-    def find_class(self, module: str, name: str):
-        if (module, name) in _BUILDABLE:
-            return _BUILDABLE[(module, name)]
-        if module == "datetime" and name in ("datetime", "date", "time", "timedelta", "timezone"):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not model data")
+def _dump(result: ReadResult) -> bytes:
+    form = result.form
+    plain_form = None
+    if form is not None:
+        plain_form = (
+            form.sheet, form.header_row,
+            tuple((r.row, r.no, r.section, r.task, r.owners, r.entry, r.entry_cell, r.entry_formula) for r in form.rows),
+            tuple((i.catalogue, i.fingerprint, i.batch, i.unit, i.source) for i in form.identities),
+            form.saved_at.isoformat() if form.saved_at is not None else None,
+            form.application, form.has_macros, form.kind,
+        )  # fmt: skip
+    findings = tuple((f.code, f.severity.value, f.message, f.unit, f.task, f.file, f.cell, f.text) for f in result.findings)
+    return marshal.dumps((_FORMAT, result.role.value, plain_form, findings))
 
 
 def _load(blob: bytes) -> ReadResult | None:
     try:
-        result = _ModelUnpickler(io.BytesIO(blob)).load()
-    except Exception:  # a damaged entry is a miss: the file is read again and the entry replaced
+        version, role, plain_form, findings = marshal.loads(blob)
+        if version != _FORMAT:
+            return None
+        form = None
+        if plain_form is not None:
+            sheet, header_row, rows, identities, saved_at, application, has_macros, kind = plain_form
+            form = Form(
+                sheet, header_row, tuple(FormRow(*row) for row in rows), tuple(Identity(*i) for i in identities),
+                datetime.fromisoformat(saved_at) if saved_at is not None else None, application, has_macros, kind,
+            )  # fmt: skip
+        found = tuple(Finding(code, Severity(severity), *rest) for code, severity, *rest in findings)
+        return ReadResult(Role(role), form, found)
+    except Exception:  # a damaged or foreign entry is a miss: the file is read again and the entry replaced
         return None
-    return result if isinstance(result, ReadResult) else None
 
 
 def _renamed(result: ReadResult, file: ReturnedFile) -> ReadResult:
