@@ -1,27 +1,29 @@
-"""How fast is ``wbtool merge`` on a big batch, and what does it cost in memory?
+"""How fast is ``wbtool merge``, cold and run again, against the plain pandas pipelines?
 
-    python bench/bench_merge.py [--n 1000] [--sizes 250,500,1000] [--repeat 3] [--profile] [--reuse] [--charrefs]
+    python bench/bench_merge.py [--sizes province:100,province:1000,province-5000:1000,province-5000:5000]
+                                [--repeat 3] [--reuse] [--profile] [--corrections] [--charrefs]
 
-Two batches of ``n`` returned workbooks in bench/_work/:
+Batches of returned workbooks in bench/_work/:
 
-- province (the main line): a whole province, ``n`` distinct units of a synthetic
-  catalogue, one generated template each, filled with varied texts (bench/_province.py);
-  the text is stored as Excel and WPS store it unless ``--charrefs`` (see _inputs.py);
-- corrections-heavy (secondary): the 44 Wuxi units returning ``n`` files between
-  them, so each unit sends ~23 versions and most files are superseded corrections.
+- province: a whole province, 1,000 distinct units of a synthetic catalogue, one
+  generated template each, filled with varied texts (bench/_province.py); the text
+  is stored as Excel and WPS store it unless ``--charrefs`` (see _inputs.py);
+- province-5000: the same grown to 5,000 units (per-file cost against catalogue size);
+- corrections-heavy (``--corrections``): the 44 Wuxi units returning 1,000 files.
 
-Then it times, each in a fresh process so that peak memory is its own:
+For each row of the table, every line is a command timed from launch to exit:
 
-(a) ``wbtool.pipeline.merge`` over the first N files: collect, read (worker pool),
-    check, master workbook, Word report, findings lists;
-(b) the obvious alternative: ``pandas.read_excel`` on every file, ``pd.concat``,
-    ``DataFrame.to_excel`` into one workbook — no checks, no report — with pandas'
-    default reader (openpyxl) and, for reference, with its calamine engine.
+- ``wbtool merge`` cold (empty read cache), with ``--no-cache``, with one new file
+  (the cache filled by a merge of all files but one), and with nothing new;
+- ``pandas.read_excel(engine="calamine", header=None)`` of the form sheet +
+  ``concat`` + ``to_excel(engine="xlsxwriter")``, the strongest plain pipeline, and
+  pandas' default (openpyxl both ways) — no checks, no report.
 
-Peak memory is ``ru_maxrss`` of the measuring process (``resource.getrusage``)
-plus the peak RSS of each reader worker, sampled from /proc (see DescendantPeaks).  Several sizes show
-whether memory grows with N.  ``--profile`` runs (a) once more under cProfile and
-prints the time of each stage merge() calls and the hottest functions.
+Wall seconds, CPU-seconds of every process of the run (this process reaps the
+orphans, so the fork server's and the workers' time count), the command's own peak
+RSS (``wait4``), and the sum of the other processes' peaks, sampled from /proc by
+this process — outside the timed one.  The machine's load is printed with each
+row: on a shared machine only the ratios within a row mean something.
 """
 
 from __future__ import annotations
@@ -49,8 +51,6 @@ BATCH = "20230105-bench"
 # Placeholders typed into every text of a unit's filled template; each copy
 # replaces them with its own numbers, so no two returned files say the same.
 MARKS = (b"[[A]]", b"[[B]]")
-TARGET_SECONDS = 1.5
-TARGET_RATIO = 8.0
 
 
 # ---------------------------------------------------------------------------
@@ -198,12 +198,12 @@ class DescendantPeaks(threading.Thread):
             self.sample()
             self._done.wait(self.interval)
 
-    def stop(self) -> float:
-        """Stop sampling; the sum of the descendants' peaks in MB (an upper bound)."""
+    def stop(self, exclude: int | None = None) -> float:
+        """Stop sampling; the sum of the descendants' peaks in MB (an upper bound), ``exclude`` left out."""
         self._done.set()
         self.join()
         self.sample()
-        return sum(self.peaks.values()) / 1024
+        return sum(peak for pid, peak in self.peaks.items() if pid != exclude) / 1024
 
     def sample(self) -> None:
         for pid in _descendants(os.getpid()):
@@ -289,67 +289,256 @@ def profile(n: int, scenario: str, top: int = 25) -> None:
 
 
 # ---------------------------------------------------------------------------
+# launch to exit: the table
+# ---------------------------------------------------------------------------
+
+PANDAS_SCRIPT = """
+import sys
+from pathlib import Path
+import pandas as pd
+engine, out, *paths = sys.argv[1:]
+writer = "xlsxwriter" if engine == "calamine" else "openpyxl"
+frames = [pd.read_excel(path, sheet_name="填报表", header=None, engine=engine) for path in paths]
+merged = pd.concat(frames, ignore_index=True)
+Path(out).mkdir(parents=True, exist_ok=True)
+merged.to_excel(Path(out) / "pandas-汇总.xlsx", index=False, header=False, engine=writer)
+"""
+
+
+def _become_subreaper() -> bool:
+    """Make this process the reaper of its descendants' orphans (Linux).
+
+    The merge's fork server and its workers outlive no one but are never waited
+    for by the merge itself; as their reaper this process gets their CPU time in
+    ``RUSAGE_CHILDREN``, so the CPU-seconds reported are those of every process.
+    """
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap_all(limit: float = 30.0) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.005)
+
+
+def launch(argv: list[str], env: dict | None = None) -> dict:
+    """Run ``argv`` from launch to exit: wall seconds, CPU-seconds of it and every
+    process it started, its own peak RSS, and the sum of the others' peaks (sampled
+    from /proc by this process, outside the timed one)."""
+    _reap_all()
+    sampler = DescendantPeaks()
+    sampler.start()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        process = subprocess.Popen(argv, env=env, stdout=sink, stderr=subprocess.PIPE)
+        error = process.stderr.read()  # type: ignore[union-attr]
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    _reap_all()
+    others = sampler.stop(exclude=process.pid)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{argv[:3]} failed ({code}):\n{error.decode(errors='replace')[-3000:]}")
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"seconds": seconds, "cpu": cpu, "own_mb": usage.ru_maxrss / 1024, "children_mb": others}
+
+
+def merge_command(folder: Path, catalogue: Path, out: Path, cache: Path | None) -> tuple[list[str], dict]:
+    env = dict(os.environ)
+    argv = [sys.executable, "-m", "wbtool", "merge", str(folder), "--catalog", str(catalogue), "--out", str(out)]
+    if cache is None:
+        argv.append("--no-cache")
+    else:
+        env["WBTOOL_CACHE_DIR"] = str(cache)
+    return argv, env
+
+
+def folder_of(paths: list[Path], where: Path) -> Path:
+    """A folder holding exactly ``paths`` (hard links: no copying, same files)."""
+    if where.exists():
+        shutil.rmtree(where)
+    where.mkdir(parents=True)
+    for path in paths:
+        os.link(path, where / path.name)
+    return where
+
+
+def median_of(runs: list[dict]) -> dict:
+    runs = sorted(runs, key=lambda figures: figures["seconds"])
+    middle = dict(runs[len(runs) // 2])
+    middle["own_mb"] = max(figures["own_mb"] for figures in runs)
+    middle["children_mb"] = max(figures["children_mb"] for figures in runs)
+    return middle
+
+
+BEFORE: Path | None = None  # --before: a checkout of wbtool to time beside this one
+
+
+def before_command(folder: Path, catalogue: Path, out: Path) -> tuple[list[str], dict]:
+    """``wbtool merge`` of the checkout given with --before (no read cache there, or none asked for)."""
+    env = dict(os.environ, PYTHONPATH=str(BEFORE))
+    return [sys.executable, "-m", "wbtool", "merge", str(folder), "--catalog", str(catalogue), "--out", str(out)], env
+
+
+def table_rows(scenario: str, n: int, repeat: int, openpyxl_too: bool) -> list[tuple[str, dict]]:
+    """Cold, --no-cache, one new file, nothing new, and the pandas pipelines, over the first ``n`` returns."""
+    paths = returns_of(scenario, n)
+    catalogue = WORK / scenario / "catalogue.yaml"
+    scratch = WORK / scenario / f"table-{n}"
+    cache = scratch / "cache"
+    runs: dict[str, list[dict]] = {}
+
+    def timed(kind: str, argv: list[str], env: dict | None = None) -> None:
+        figures = launch(argv, env)
+        figures["n"] = len(paths)
+        runs.setdefault(kind, []).append(figures)
+
+    folder = folder_of(paths, scratch / "returns")
+    for _ in range(repeat):
+        shutil.rmtree(cache, ignore_errors=True)
+        timed("merge cold", *merge_command(folder, catalogue, scratch / "cold", cache))
+        timed("merge nothing new", *merge_command(folder, catalogue, scratch / "warm", cache))
+        shutil.rmtree(cache, ignore_errors=True)
+        run_before = folder_of(paths[:-1], scratch / "before")
+        launch(*merge_command(run_before, catalogue, scratch / "before-out", cache))
+        timed("merge one new", *merge_command(folder, catalogue, scratch / "one-new", cache))
+        timed("merge --no-cache", *merge_command(folder, catalogue, scratch / "no-cache", None))
+        if BEFORE is not None:
+            timed("merge before (--before)", *before_command(folder, catalogue, scratch / "before-code"))
+        timed("pandas calamine+xlsxwriter", [sys.executable, "-c", PANDAS_SCRIPT, "calamine", str(scratch / "pandas-c"), *map(str, paths)])
+    if openpyxl_too:  # ten seconds and more a run: once
+        timed("pandas openpyxl", [sys.executable, "-c", PANDAS_SCRIPT, "openpyxl", str(scratch / "pandas-o"), *map(str, paths)])
+    same = same_outputs(scratch / "cold", scratch / "warm") and same_outputs(scratch / "cold", scratch / "one-new")
+    rows = [(kind, median_of(figures)) for kind, figures in runs.items()]
+    rows.append(("  (warm outputs = cold outputs)", {"same": same}))
+    return rows
+
+
+def same_outputs(cold: Path, warm: Path) -> bool:
+    """The outputs of two merges say the same: every sheet's cells, the findings lists byte for byte."""
+    from python_calamine import CalamineWorkbook
+
+    for path in sorted(cold.iterdir()):
+        other = warm / path.name
+        if path.suffix == ".xlsx":
+            a, b = CalamineWorkbook.from_path(str(path)), CalamineWorkbook.from_path(str(other))
+            if a.sheet_names != b.sheet_names or any(
+                a.get_sheet_by_name(name).to_python() != b.get_sheet_by_name(name).to_python() for name in a.sheet_names
+            ):
+                return False
+        elif path.suffix in (".json", ".csv") and path.read_bytes() != other.read_bytes():
+            return False
+    return True
+
+
+TABLE_HEADER = (f"{'':<28} {'N':>5} {'wall s':>7} {'ms/file':>8} {'CPU s':>6} {'×cold':>6} "
+                f"{'parent MB':>9} {'KB/file':>8} {'others MB':>9}")
+
+
+def table_line(kind: str, figures: dict, cold: dict) -> str:
+    if "same" in figures:
+        return f"{kind}: {'yes' if figures['same'] else 'NO'}"
+    n = figures["n"]
+    return (f"{kind:<28} {n:>5} {figures['seconds']:>7.2f} {figures['seconds'] * 1000 / n:>8.2f} {figures['cpu']:>6.2f} "
+            f"{figures['seconds'] / cold['seconds']:>6.2f} {figures['own_mb']:>9.0f} "
+            f"{figures['own_mb'] * 1024 / n:>8.1f} {figures['children_mb']:>9.0f}")
+
+
+def print_table(sizes: list[tuple[str, int]], repeat: int) -> None:
+    load = os.getloadavg()
+    print(f"{os.cpu_count()} CPUs; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min) before the table")
+    print(f"launch to exit, median of {repeat} runs (pandas openpyxl: one run); CPU s = every process of the run; "
+          "parent MB = the command's own peak RSS; others MB = sum of the peaks of the processes it started")
+    print(TABLE_HEADER)
+    for scenario, n in sizes:
+        rows = table_rows(scenario, n, repeat, openpyxl_too=n <= 1000)
+        cold = dict(rows)["merge cold"]
+        units = "5,000" if scenario == "province-5000" else "1,000" if n <= 1000 else f"{n:,}"
+        print(f"-- {n} returns, catalogue of {units} units; load now {os.getloadavg()[0]:.1f}")
+        for kind, figures in rows:
+            print(table_line(kind, figures, cold))
+        fast = dict(rows)["pandas calamine+xlsxwriter"]
+        print(f"   cold / pandas-calamine = {cold['seconds'] / fast['seconds']:.2f} (target <= 1.0)"
+              + (f"; pandas-openpyxl / cold = {dict(rows)['pandas openpyxl']['seconds'] / cold['seconds']:.1f}x (target >= 6)"
+                 if "pandas openpyxl" in dict(rows) else ""))
+
+
+# ---------------------------------------------------------------------------
+
+
+def build_province_5000(n: int) -> list[Path]:
+    """The province grown to 5,000 units, one return each: does a file cost more in a bigger catalogue?"""
+    import _province
+
+    work = WORK / "province-5000"
+    if work.exists():
+        shutil.rmtree(work)
+    _, paths = _province.build(work, max(n, 5000))
+    return paths
+
+
+SCENARIOS["province-5000"] = build_province_5000
+CATALOGUES["province-5000"] = WORK / "province-5000" / "catalogue.yaml"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=1000, help="returned workbooks to build and merge")
-    parser.add_argument("--sizes", default="250,500,1000", help="batch sizes for the memory series (province)")
-    parser.add_argument("--profile", action="store_true", help="profile merge over all N files of the province")
+    parser.add_argument("--sizes", default="province:100,province:1000,province-5000:1000,province-5000:5000",
+                        help="rows of the table: scenario:N, comma-separated")
+    parser.add_argument("--profile", action="store_true", help="profile merge (in process) over 1,000 files of the province")
     parser.add_argument("--reuse", action="store_true", help="keep the returns built by an earlier run")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of merge (and pandas-calamine) to take the median of")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each line to take the median of")
+    parser.add_argument("--before", type=Path, help="also time `wbtool merge` of this checkout (e.g. the main branch)")
+    parser.add_argument("--corrections", action="store_true", help="also the corrections-heavy batch (44 units, 1,000 files)")
     _inputs.add_argument(parser)
     parser.add_argument("--measure", choices=sorted(PIPELINES), help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, default=1000, help=argparse.SUPPRESS)
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="province", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         child_main(args.measure, args.n, args.scenario)
         return
-
-    load = os.getloadavg()[0]
-    print(f"{os.cpu_count()} CPUs, load average {load:.1f} before the run (timings are wall clock; a busy machine inflates them)")
+    global BEFORE
+    BEFORE = args.before.resolve() if args.before else None
+    if not _become_subreaper():
+        print("(not Linux: CPU-seconds count the command's own process and those it waited for only)")
     inputs = _inputs.choose_writer(args.charrefs)
     print(f"returns: {inputs}")
-    for scenario, build in SCENARIOS.items():
+    sizes = [(item.split(":")[0], int(item.split(":")[1])) for item in args.sizes.split(",") if item.strip()]
+    wanted = {scenario: max(n for s, n in sizes if s == scenario) for scenario, _ in sizes}
+    if args.corrections:
+        wanted["corrections"] = 1000
+    for scenario, n in wanted.items():
         label = WORK / scenario / "inputs.txt"  # what kind of returns an earlier run left
-        if args.reuse and len(returns_of(scenario)) >= args.n and label.exists() and label.read_text("utf-8") == inputs:
+        if args.reuse and len(returns_of(scenario)) >= n and label.exists() and label.read_text("utf-8") == inputs:
             continue
         start = time.perf_counter()
-        paths = build(args.n)
+        paths = SCENARIOS[scenario](n)
         label.write_text(inputs, "utf-8")
         size = sum(p.stat().st_size for p in paths) / 1024 / 1024
         print(f"{scenario}: built {len(paths)} returned workbooks ({size:.1f} MB) in {time.perf_counter() - start:.1f} s")
-
-    print(f"\nprovince: {args.n} distinct units, one file each")
-    merged = measure("merge", args.n, repeat=args.repeat)
-    plain = measure("pandas", args.n)  # ten seconds a run, and only the reference
-    fast = measure("pandas-calamine", args.n, repeat=args.repeat)
-    print(HEADER)
-    for kind, figures in (("merge", merged), ("pandas", plain), ("pandas-calamine", fast)):
-        print(row(kind, figures))
-    print(f"(merge and pandas-calamine: median of {args.repeat} runs; merge's runs took "
-          + ", ".join(f"{seconds:.2f}" for seconds in merged["all_seconds"]) + " s)")
-    ratio = plain["seconds"] / merged["seconds"]
-    print(f"\nmerge / pandas (openpyxl reader): {ratio:.1f}x faster; "
-          f"merge / pandas (calamine reader): {fast['seconds'] / merged['seconds']:.2f}x")
-    verdict = lambda ok: "met" if ok else "MISSED"  # noqa: E731
-    print(f"target merge({args.n}) <= {TARGET_SECONDS} s: {verdict(merged['seconds'] <= TARGET_SECONDS)}; "
-          f"ratio >= {TARGET_RATIO}x: {verdict(ratio >= TARGET_RATIO)}")
-
-    print(f"\ncorrections-heavy: 44 units, {args.n} files (~23 versions each)")
-    print(HEADER)
-    print(row("merge", measure("merge", args.n, "corrections")))
-
-    sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} - {args.n})
-    if sizes:
-        print("\nmemory as N grows (merge, province):")
+    print()
+    print_table(sizes, args.repeat)
+    if args.corrections:
+        print("\ncorrections-heavy: 44 units, 1000 files (~23 versions each), in process")
         print(HEADER)
-        for n in [*sizes, args.n]:
-            figures = merged if n == args.n else measure("merge", n)
-            print(row("merge", figures))
+        print(row("merge", measure("merge", 1000, "corrections")))
     if args.profile:
-        print(f"\nwhere merge spends its time, province N={args.n} (cProfile; the profiler slows pure-Python code down):")
-        profile(args.n, "province")
+        print("\nwhere merge spends its time, province N=1000 (cProfile; the profiler slows pure-Python code down):")
+        profile(1000, "province")
 
 
 HEADER = f"{'pipeline':<16} {'N':>6} {'seconds':>8} {'ms/file':>8} {'peak MB':>8} {'(self+workers)':>15} {'entries':>8}"

@@ -11,6 +11,15 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _read_cache_of_the_tests(tmp_path_factory):
+    """Commands run by the tests keep their read cache in a folder of the test run, never the user's."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("WBTOOL_CACHE_DIR", str(tmp_path_factory.mktemp("read-cache")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def wuxi():
     catalogue, findings = catalogues.load("wuxi-2022")

@@ -190,7 +190,7 @@ def check_form(form: Form, unit: str, catalogue: Catalogue, file: ReturnedFile) 
             findings.extend(_unknown_row(row, where))
             continue
         task = match.task
-        if unit not in task.owners:
+        if not catalogue.owns(unit, task):
             findings.extend(_not_owner(row, task, where))
             continue
         if task.no in seen:

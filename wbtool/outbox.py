@@ -192,12 +192,16 @@ def remind_plan(
     password: str | None = None,
     assignments: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    cache: str | Path | None = None,
 ) -> Plan:
     """Check the returns and plan the 催报 (and, with ``markup``, 退回修改) messages.
 
-    The 退回修改 workbooks are written into ``out_dir/退回修改工作簿``.
+    The 退回修改 workbooks are written into ``out_dir/退回修改工作簿``; ``cache`` is
+    the read cache, as for ``pipeline.check_returns``.
     """
-    result = check_returns(list(paths), catalogue, password=password, assignments=assignments, progress=progress)
+    result = check_returns(
+        list(paths), catalogue, password=password, assignments=assignments, progress=progress, cache=cache
+    )
     marked = markup_returns_by_unit(list(paths), result, Path(out_dir) / MARKUP_FOLDER) if markup else None
     return reminders(catalogue, result, book, marked)
 

@@ -9,6 +9,8 @@ resolved through the unit registry; nothing is ever matched raw.
 from __future__ import annotations
 
 import re
+
+import ahocorasick
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -61,15 +63,16 @@ class Registry:
             for alias in unit.aliases:
                 self._by_alias.setdefault(squeeze(alias), unit)
         self._groups = {squeeze(group.name): group for group in self.groups}
-        # Longest names first, so 无锡太湖学院 wins over its alias 太湖学院; indexed
-        # by first character, so a file name is only compared with the few names
-        # that could start somewhere in it (a province registry has thousands).
+        # Longest names first, so 无锡太湖学院 wins over its alias 太湖学院; all of
+        # them found in one pass over a file name (Aho-Corasick), however many units
+        # the registry holds (a province has thousands).
         needles = sorted({**self._by_alias, **self._by_name}.items(), key=lambda pair: -len(pair[0]))
-        self._needle_rank = {key: rank for rank, (key, _) in enumerate(needles)}
-        self._needles_by_first: dict[str, list[tuple[str, Unit]]] = {}
-        for key, unit in needles:
+        self._names = ahocorasick.Automaton()
+        for rank, (key, unit) in enumerate(needles):
             if key:
-                self._needles_by_first.setdefault(key[0], []).append((key, unit))
+                self._names.add_word(key, (rank, len(key), unit))
+        if needles:
+            self._names.make_automaton()
         # File and folder names repeat across a batch (every file of a unit's zip
         # carries the zip's name): each distinct name is searched once.
         self._found: dict[str, tuple[Unit, ...]] = {}
@@ -108,18 +111,18 @@ class Registry:
 
     def _search(self, text: str) -> tuple[Unit, ...]:
         haystack = squeeze(text)
+        if self._names.kind != ahocorasick.AHOCORASICK:
+            return ()  # no names at all
+        # Every occurrence of every name; then, longest name first, each takes its
+        # characters unless a longer one took them already.
+        hits = sorted((rank, end - length + 1, length, unit) for end, (rank, length, unit) in self._names.iter(haystack))
         taken = [False] * len(haystack)
         found: list[tuple[int, Unit]] = []
-        candidates = [pair for ch in set(haystack) for pair in self._needles_by_first.get(ch, ())]
-        candidates.sort(key=lambda pair: self._needle_rank[pair[0]])
-        for needle, unit in candidates:
-            start = haystack.find(needle)
-            while start != -1:
-                end = start + len(needle)
-                if not any(taken[start:end]):
-                    taken[start:end] = [True] * (end - start)
-                    found.append((start, unit))
-                start = haystack.find(needle, start + 1)
+        for _, start, length, unit in hits:
+            end = start + length
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * length
+                found.append((start, unit))
         seen: dict[str, Unit] = {}
         for _, unit in sorted(found, key=lambda pair: pair[0]):
             seen.setdefault(unit.name, unit)

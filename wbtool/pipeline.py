@@ -34,6 +34,7 @@ from .indicators import city_results, plan_year
 from .io import soffice
 from .io.collect import collect
 from .io.findings_out import findings_csv, findings_json
+from .io.read_cache import cached
 from .merge import build_master
 from .package import COMPILED, compilation, to_compile
 from .model import (
@@ -229,16 +230,21 @@ def check_returns(
     assignments: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     read: ReadAll = read_all,
+    cache: str | Path | None = None,
 ) -> CheckResult:
     """Collect, read, attribute and check every returned file under ``paths``.
 
     ``progress(done, total)`` counts the files read.  ``read`` is ``pool.read_all``
     (each file under time and memory bounds, in worker processes) or
-    ``pool.read_here`` (in this process, for files the caller trusts).
+    ``pool.read_here`` (in this process, for files the caller trusts).  ``cache``
+    is the read cache's file (``io.read_cache.default_path()`` for the user's):
+    files read by an earlier run with the same readers are not read again.
     """
     # One progress total, the files read: collecting is quick next to reading, and a
     # bar that fills twice looks like a second pass.
     collection = collect([str(p) for p in paths])
+    if cache is not None:
+        read = cached(read, cache)
     results = read(collection.files, password=password, progress=progress)
     return check_read(collection.files, results, catalogue, assignments=assignments, extra=collection.findings)
 
@@ -352,11 +358,13 @@ def merge(
     read: ReadAll = read_all,
     dated: date | None = None,
     year: int | None = None,
+    cache: str | Path | None = None,
 ) -> MergeResult:
     """Check ``paths``, merge, and write the four outputs into ``out_dir``; ``dated``
     is the report's 成文日期.
 
-    Raises ``Refused`` before reading anything when ``out_dir`` would mix the
+    ``read`` and ``cache`` as for ``check_returns``.  Raises ``Refused`` before
+    reading anything when ``out_dir`` would mix the
     outputs with the inputs, and ``CannotWrite`` when an output cannot be written.
     An indicator catalogue's master is for ``year`` (default: this year, when a plan year).
     """
@@ -368,7 +376,9 @@ def merge(
     refuse_unsafe_output(paths, out, targets.values())
     clean_stale(out)  # temporary files of a run that was killed
 
-    result = check_returns(paths, catalogue, password=password, assignments=assignments, progress=progress, read=read)
+    result = check_returns(
+        paths, catalogue, password=password, assignments=assignments, progress=progress, read=read, cache=cache
+    )
     if not result.files:
         raise Refused(f"在{'、'.join(str(p) for p in paths)}中没有找到任何文件：请确认回收材料的位置。")
     master = build_master(result)

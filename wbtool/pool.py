@@ -301,7 +301,7 @@ class _Batch:
         worker.jobs.clear()
         from .io.read import unreadable
 
-        self._finish(culprit, unreadable(self.files[culprit], reason))
+        self._finish(culprit, unreadable(self.files[culprit], reason, transient=True))
 
     def _finish(self, index: int, result: ReadResult) -> None:
         self.done[index] = result

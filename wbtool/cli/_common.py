@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Iterable
 
 import click
@@ -13,6 +14,7 @@ from .. import catalogue as catalogues
 from ..errors import UnreadableInput
 from ..io.assignments import load_assignments, parse_assignments
 from ..io.contacts import ContactsError, read_contacts, with_addresses
+from ..io.read_cache import default_path as default_cache_path
 from ..model import Catalogue, Finding, Severity
 
 # Click's usage line says [OPTIONS] and COMMAND [ARGS]... unless told otherwise.
@@ -86,10 +88,21 @@ def return_options(func):
             help="批量指定报送单位的文件：YAML（文件: 单位）或每行“文件=单位”。",
         ),
         contacts_option,
+        click.option(
+            "--no-cache",
+            "no_cache",
+            is_flag=True,
+            help="不用读取缓存，每个文件都重新读取（缓存位置见 README“读取缓存”一节）。",
+        ),
     )
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def read_cache_option(no_cache: bool) -> Path | None:
+    """The read cache the command uses: the user's, unless ``--no-cache``."""
+    return None if no_cache else default_cache_path()
 
 
 def load_catalogue(name_or_path: str) -> tuple[Catalogue, list[Finding]]:

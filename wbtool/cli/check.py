@@ -26,6 +26,7 @@ from ._common import (
     findings_table,
     load_catalogue,
     progress_bar,
+    read_cache_option,
     return_options,
     with_book,
 )
@@ -39,7 +40,7 @@ FORMATS = ("table", "json", "csv")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="输出格式：table 表格（给人看）；csv 与 wbtool merge 输出的 findings.csv 同格式（Excel 可直接打开）；json 给其他程序。")
 @return_options
 @click.option("--markup", "markup_dir", type=click.Path(file_okay=False), metavar="文件夹", help="为有问题的单位生成“退回修改”工作簿（问题单元格标色并批注），存入该文件夹。")
-def check(paths, catalog, fmt, password, assign, assignments_file, contacts, markup_dir) -> None:
+def check(paths, catalog, fmt, password, assign, assignments_file, contacts, no_cache, markup_dir) -> None:
     """核查各单位交回的填报表：报送单位、任务对应、字数、漏填、错填。
 
     路径可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
@@ -58,7 +59,10 @@ def check(paths, catalog, fmt, password, assign, assignments_file, contacts, mar
         _refuse_markup_inside_inputs(Path(markup_dir), paths)
 
     with progress_bar("核查回收文件") as progress:
-        result = check_returns(list(paths), catalogue, password=password, assignments=assignments, progress=progress)
+        result = check_returns(
+            list(paths), catalogue, password=password, assignments=assignments, progress=progress,
+            cache=read_cache_option(no_cache),
+        )
 
     if not result.files:
         # An empty or wrong folder must not look like a clean batch.

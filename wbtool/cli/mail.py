@@ -35,6 +35,7 @@ from ._common import (
     progress_bar,
     read_book,
     render_findings,
+    read_cache_option,
     return_options,
 )
 
@@ -232,7 +233,7 @@ def fetch(imap_url, user, out_dir, since, folder, timeout) -> None:
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="文件夹", help="草稿（.eml）、发送记录和“退回修改”工作簿写入的文件夹；不能在回收文件夹里。")
 @click.option("--markup", is_flag=True, help="同时给有错误的单位写“退回修改”邮件，附上标出问题的工作簿。")
 @smtp_options
-def remind(paths, catalog, password, assign, assignments_file, contacts, out_dir, markup, smtp_url, user, really_send, interval, timeout) -> None:
+def remind(paths, catalog, password, assign, assignments_file, contacts, no_cache, out_dir, markup, smtp_url, user, really_send, interval, timeout) -> None:
     """给有任务但还没有报送的单位写催报邮件；加 --markup 再给有错误的单位写“退回修改”邮件。
 
     先按 wbtool check 的规则核查回收材料，再为每个未报送单位写一封催报邮件（草稿），
@@ -255,7 +256,8 @@ def remind(paths, catalog, password, assign, assignments_file, contacts, out_dir
     with _interruptible("没有发出任何邮件。"):
         with progress_bar("核查回收文件") as progress:
             plan = outbox.remind_plan(
-                paths, catalogue, book, out_dir, markup=markup, password=password, assignments=assignments, progress=progress
+                paths, catalogue, book, out_dir, markup=markup, password=password, assignments=assignments, progress=progress,
+                cache=read_cache_option(no_cache),
             )
     sys.exit(_deliver(plan, out_dir, smtp_url, user, really_send, interval, timeout))
 

@@ -26,6 +26,7 @@ from ._common import (
     load_catalogue,
     progress_bar,
     render_findings,
+    read_cache_option,
     return_options,
     with_book,
 )
@@ -53,7 +54,7 @@ DATE_OPTION = click.option(
 @return_options
 @DATE_OPTION
 @click.option("--year", "-y", type=int, metavar="年度", help="指标类清单的汇总年度（如 2022）；默认今年（须是计划年度）。")
-def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts, dated, year) -> None:
+def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts, no_cache, dated, year) -> None:
     """汇总：核查各单位交回的文件，生成汇总表（xlsx）、Word 报告和问题清单。
 
     路径可以是文件夹、xlsx / xls / docx、zip 压缩包或 eml 邮件，可给多个。
@@ -66,7 +67,8 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts,
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     with progress_bar("核查并汇总") as progress:
         result = merge_returns(
-            list(paths), Path(out_dir), catalogue=catalogue, password=password, assignments=assignments, progress=progress, dated=dated, year=year
+            list(paths), Path(out_dir), catalogue=catalogue, password=password, assignments=assignments, progress=progress,
+            dated=dated, year=year, cache=read_cache_option(no_cache),
         )
 
     units = result.master.units

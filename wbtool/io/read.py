@@ -295,13 +295,13 @@ def read_file(file: ReturnedFile, password: str | None = None) -> ReadResult:
     except (KeyboardInterrupt, SystemExit):
         raise
     except MemoryError:
-        return unreadable(file, "读取时占用内存过多")
+        return unreadable(file, "读取时占用内存过多", transient=True)
     except OSError as exc:
         if exc.errno is None:  # a parser's own OSError (olefile: "incomplete OLE sector"): the file is damaged
             return unreadable(file, "文件不完整或已损坏", advice=RESEND)
-        # gone, locked, or no permission: the file itself may be fine
+        # gone, locked, or no permission: the file itself may be fine, and may be read next time
         message = f"文件打不开（{exc.strerror or '无法访问'}）。请检查文件是否还在、是否有读取权限后重试。"
-        return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),))
+        return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),), transient=True)
     except BaseException:  # calamine panics raise pyo3's PanicException, not an Exception
         return unreadable(file, "文件已损坏或格式无法识别", advice=RESEND)
 
@@ -310,9 +310,10 @@ def read_file(file: ReturnedFile, password: str | None = None) -> ReadResult:
 RESEND = "请单位用 Excel 或 WPS 打开原文件确认无误后，另存为 .xlsx 重新报送；如打不开，请重新发送一份完好的文件。"
 
 
-def unreadable(file: ReturnedFile, reason: str, *, advice: str = RESAVE) -> ReadResult:
+def unreadable(file: ReturnedFile, reason: str, *, advice: str = RESAVE, transient: bool = False) -> ReadResult:
+    """``transient``: the reason is this attempt's (a timeout, a crash), not the file's content."""
     message = f"文件无法读取（{reason}）。{advice}"
-    return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),))
+    return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),), transient=transient)
 
 
 def _read(file: ReturnedFile, password: str | None) -> ReadResult:

@@ -154,6 +154,16 @@ class Catalogue:
                 owned.setdefault(owner, []).append(task)
         return {unit: tuple(tasks) for unit, tasks in owned.items()}
 
+    @cached_property
+    def _owner_sets(self) -> dict[int, frozenset[str]]:
+        # A group task of a province has thousands of owners: membership by hash, not by scan.
+        return {task.no: frozenset(task.owners) for task in self.tasks}
+
+    def owns(self, unit: str, task: Task) -> bool:
+        """Whether ``unit`` is among ``task``'s owners."""
+        owners = self._owner_sets.get(task.no)
+        return unit in owners if owners is not None else unit in task.owners
+
     def tasks_of(self, unit: str) -> tuple[Task, ...]:
         """The tasks ``unit`` owns, in catalogue order."""
         return self._tasks_by_unit.get(unit, ())

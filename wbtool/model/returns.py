@@ -104,7 +104,9 @@ class ReadResult:
     """What reading one returned file gave.
 
     ``role`` is ``Role.FORM`` (``form`` is set), ``Role.ATTACHMENT`` or
-    ``Role.UNREADABLE`` (findings say why).
+    ``Role.UNREADABLE`` (findings say why).  ``transient`` marks a result about
+    this attempt rather than the file's content (a timeout, a crash, a file that
+    could not be opened): reading it again may give another answer.
     """
 
     role: Role
@@ -112,5 +114,6 @@ class ReadResult:
     findings: tuple[Finding, ...] = ()
     material: Material | None = None  # an attachment, measured (words, pages, title)
     content: tuple[Passage | Picture | TableText, ...] | None = None  # read for the 汇编 only
+    transient: bool = False
 
 
