@@ -118,25 +118,23 @@ class Package:
         handed to the XML parser.  A shared formula's followers get the text of the
         formula they share.
         """
-        try:
-            info = self._zip.getinfo(sheet_part)
-        except KeyError:
-            return {}
-        if info.file_size > MAX_SHEET_PART:
-            return {}
-        return _formulas_in(self._zip.read(info), column)
+        xml = self._sheet_xml(sheet_part)
+        return _formulas_in(xml, column) if xml is not None else {}
 
     def column_errors(self, sheet_part: str, column: int) -> dict[int, str]:
         """``{row: "#N/A"}`` for the cells of one 0-based column that hold an error value
         without a formula: a unit that types #N/A gets an error cell, which calamine
         reads as empty (and would be 「没有填写」)."""
+        xml = self._sheet_xml(sheet_part)
+        return _errors_in(xml, column) if xml is not None else {}
+
+    def _sheet_xml(self, sheet_part: str) -> bytes | None:
+        """The sheet part's XML, or None when it is missing or too big to scan."""
         try:
             info = self._zip.getinfo(sheet_part)
         except KeyError:
-            return {}
-        if info.file_size > MAX_SHEET_PART:
-            return {}
-        return _errors_in(self._zip.read(info), column)
+            return None
+        return None if info.file_size > MAX_SHEET_PART else self._zip.read(info)
 
 
 def _package_kind(package: zipfile.ZipFile, names: set[str]) -> str | None:
