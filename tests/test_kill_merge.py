@@ -1,4 +1,4 @@
-"""Issue 10, items 13 and 14: ``merge`` killed at random moments, and Ctrl-C.
+"""``merge`` killed at random moments, and Ctrl-C: no half-written master, no orphan process, no temp file left.
 
 Each run is SIGKILLed at a random moment (bounded: 10 runs, each under ~1.5 s).
 Afterwards the previous master is intact (a valid master with the bureau's 定稿),
@@ -129,6 +129,6 @@ def test_ctrl_c_says_aborted_and_exits_130(wuxi, batch, tmp_path, after):
     assert process.returncode == 130, text
     # The command's own Ctrl-C is never a traceback.  (A reader worker the fork server
     # was starting at that instant may still print multiprocessing's EOFError as it
-    # finds the command gone: known, see issue 10's report.)
+    # finds the command gone: known and harmless.)
     assert "已中止" in text and "KeyboardInterrupt" not in text, text
     assert not _wait_gone(process.pid, 5.0)

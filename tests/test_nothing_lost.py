@@ -1,4 +1,4 @@
-"""Issue 10: defects found by hostile and real-user testing, one case each.
+"""Defects found by hostile and real-user testing, one case each.
 
 Every test is named after the problem it pins; each failed before its fix.
 Returns are made from the real templates and read in this process (``read_here``)

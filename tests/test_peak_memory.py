@@ -1,4 +1,4 @@
-"""Issue 10, items 9 and 10: peak memory of the whole process tree on hostile inputs.
+"""peak memory of the whole process tree on hostile inputs.
 
 Measured in a fresh interpreter that runs the ``wbtool`` command and then reads
 ``RUSAGE_CHILDREN``: the largest resident set of any process of the tree (the
