@@ -1,4 +1,4 @@
-"""peak memory of the whole process tree on hostile inputs.
+"""Peak memory of the whole process tree on hostile inputs.
 
 Measured in a fresh interpreter that runs the ``wbtool`` command and then reads
 ``RUSAGE_CHILDREN``: the largest resident set of any process of the tree (the
