@@ -169,6 +169,20 @@ def test_a_damaged_cache_file_is_started_afresh(folder, cache):
     assert again.seen == []
 
 
+def test_a_folder_given_as_the_cache_holds_the_cache_file_and_is_never_moved(folder, tmp_path):
+    files = [on_disk(path) for path in sorted(folder.iterdir())]
+    mine = tmp_path / "my-folder"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("the user's own file")
+    read_cache.cached(CountingReader(), mine)(files)
+    again = CountingReader()
+    assert read_cache.cached(again, mine)(files) == read_here(files)
+    assert again.seen == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my-folder", "returns"]
+    assert (mine / "notes.txt").read_text() == "the user's own file"
+    assert (mine / read_cache.FILE_NAME).is_file()
+
+
 def test_a_damaged_entry_is_read_again(folder, cache):
     files = [on_disk(folder / "complete-return.xlsx")]
     read_cache.cached(CountingReader(), cache)(files)

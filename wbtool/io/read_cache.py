@@ -258,6 +258,8 @@ class _Store:
 
     def _set_aside(self) -> None:
         for suffix in ("", "-journal", "-wal", "-shm"):
+            if not os.path.isfile(f"{self.path}{suffix}"):
+                continue  # only a damaged cache file is moved, never a folder or anything else of the user's
             try:
                 os.replace(f"{self.path}{suffix}", f"{self.path}{suffix}.damaged")
             except OSError:
@@ -312,7 +314,8 @@ class _Store:
 
 
 def _open(path: Path) -> _Store:
-    return _Store(path)
+    """The cache at ``path``; a folder is taken as the folder the cache file lives in."""
+    return _Store(path / FILE_NAME if path.is_dir() else path)
 
 
 # ---------------------------------------------------------------------------
