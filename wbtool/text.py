@@ -44,7 +44,10 @@ def number_ranges(numbers: Iterable[int]) -> str:
 def utf16_len(text: str) -> int:
     """Length as Excel (and xlsxwriter) counts it: UTF-16 code units, so an emoji or a
     CJK Extension B character counts two."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    # The codec counts in C; "surrogatepass" lets a lone surrogate count one, as Excel would.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def utf16_cut(text: str, units: int) -> str:
