@@ -357,6 +357,8 @@ def launch(argv: list[str], env: dict | None = None) -> dict:
 
 
 def merge_command(folder: Path, catalogue: Path, out: Path, cache: Path | None) -> tuple[list[str], dict]:
+    """A merge into a fresh ``out``: a folder left by an earlier run would add the 定稿 carry-over and a backup."""
+    shutil.rmtree(out, ignore_errors=True)
     env = dict(os.environ)
     argv = [sys.executable, "-m", "wbtool", "merge", str(folder), "--catalog", str(catalogue), "--out", str(out)]
     if cache is None:
@@ -389,6 +391,7 @@ BEFORE: Path | None = None  # --before: a checkout of wbtool to time beside this
 
 def before_command(folder: Path, catalogue: Path, out: Path) -> tuple[list[str], dict]:
     """``wbtool merge`` of the checkout given with --before (no read cache there, or none asked for)."""
+    shutil.rmtree(out, ignore_errors=True)
     env = dict(os.environ, PYTHONPATH=str(BEFORE))
     return [sys.executable, "-m", "wbtool", "merge", str(folder), "--catalog", str(catalogue), "--out", str(out)], env
 
