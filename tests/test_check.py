@@ -27,7 +27,6 @@ def row(catalogue, no, entry=None, *, row_no=None, text=None, formula=None, numb
         no=str(number if number is not None else no),
         section=task.section if task else None,
         task=text if text is not None else (task.text if task else ""),
-        owners=task.owners_text if task else None,
         entry=entry,
         entry_cell=f"填报表!F{r}",
         entry_formula=formula,
@@ -57,10 +56,10 @@ def test_normalise_folds_numbers_spaces_and_widths():
 
 
 def test_row_number_from_no_or_from_task_text():
-    assert row_number(FormRow(1, "12", None, "x", None, None, "A1")) == 12
-    assert row_number(FormRow(1, "12.0", None, "x", None, None, "A1")) == 12
-    assert row_number(FormRow(1, None, None, "12．建设", None, None, "A1")) == 12
-    assert row_number(FormRow(1, None, None, "建设", None, None, "A1")) is None
+    assert row_number(FormRow(1, "12", None, "x", None, "A1")) == 12
+    assert row_number(FormRow(1, "12.0", None, "x", None, "A1")) == 12
+    assert row_number(FormRow(1, None, None, "12．建设", None, "A1")) == 12
+    assert row_number(FormRow(1, None, None, "建设", None, "A1")) is None
 
 
 def test_clean_form_gives_one_entry_per_owned_task(wuxi):
@@ -105,7 +104,7 @@ def test_whole_table_returned_empty_foreign_rows_are_silent_filled_ones_are_not_
 
 
 def test_row_matching_no_task_is_unknown_and_keeps_its_text(wuxi):
-    rows = own_rows(wuxi) + [FormRow(60, "51", None, "自拟任务：建设实训基地", None, "写了内容", "填报表!F60")]
+    rows = own_rows(wuxi) + [FormRow(60, "51", None, "自拟任务：建设实训基地", "写了内容", "填报表!F60")]
     _, findings = check_form(form_of(*rows), UNIT, wuxi, returned())
     assert [(f.code, f.cell, f.text) for f in findings] == [("task-unknown", "填报表!F60", "写了内容")]
 
@@ -157,7 +156,7 @@ def test_macros_pass_through(wuxi):
 
 
 def test_word_table_rows_without_number_column(wuxi):
-    rows = [FormRow(i, None, None, f"{t.no}．{t.text}", None, "好", f"表1 第{i}行") for i, t in enumerate(wuxi.tasks_of(UNIT), 2)]
+    rows = [FormRow(i, None, None, f"{t.no}．{t.text}", "好", f"表1 第{i}行") for i, t in enumerate(wuxi.tasks_of(UNIT), 2)]
     entries, findings = check_form(form_of(*rows), UNIT, wuxi, returned())
     assert findings == [] and len(entries) == len(rows)
 

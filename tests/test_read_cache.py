@@ -285,7 +285,7 @@ _TEXT = st.none() | st.text(max_size=30)
     rows=st.lists(
         st.builds(
             FormRow,
-            row=st.integers(1, 10**6), no=_TEXT, section=_TEXT, task=_TEXT, owners=_TEXT, entry=_TEXT,
+            row=st.integers(1, 10**6), no=_TEXT, section=_TEXT, task=_TEXT, entry=_TEXT,
             entry_cell=st.text(max_size=12), entry_formula=_TEXT, task_cell=_TEXT, count=_TEXT,
         ),
         max_size=5,

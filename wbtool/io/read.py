@@ -133,7 +133,7 @@ def indicator_rows(layout: Layout, cell_name) -> tuple[FormRow, ...]:
             continue
         rows.append(
             FormRow(
-                row=grid.first_row + index, no=no, section=None, task=item, owners=None,
+                row=grid.first_row + index, no=no, section=None, task=item,
                 entry=value, entry_cell=cell_name(index, value_at), count=count,
             )
         )
@@ -171,9 +171,7 @@ def form_rows(layout: Layout, cell_name) -> tuple[FormRow, ...]:
     sections = _merged_sections(grid, columns.get("section"))
     titles = _title_rows(grid, columns)
     # Column indexes fetched once: this loop runs for every row of every returned file.
-    no_at, section_at, task_at, owners_at, entry_at = (
-        columns.get(role) for role in ("no", "section", "task", "owners", "entry")
-    )
+    no_at, section_at, task_at, entry_at = (columns.get(role) for role in ("no", "section", "task", "entry"))
     current_section: str | None = None
     rows = []
     for index in range(layout.header + 1, len(grid.rows)):
@@ -191,7 +189,6 @@ def form_rows(layout: Layout, cell_name) -> tuple[FormRow, ...]:
                 no=_clean(_cell(cells, no_at)),
                 section=section,
                 task=task,
-                owners=_clean(_cell(cells, owners_at)),
                 entry=entry,
                 entry_cell=cell_name(index, entry_at),
                 task_cell=cell_name(index, task_at) if task_at is not None else None,

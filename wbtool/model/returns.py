@@ -71,13 +71,16 @@ class FormRow:
     Cell values are the text as displayed (numbers and dates included); ``None``
     for an empty cell.  ``entry_formula`` is set when the 完成情况 cell held a
     formula rather than typed text.
+
+    The 责任单位 column is found (it helps recognise the header) but its text is
+    not kept: who owns a task is the catalogue's word, not the return's, and the
+    text ran to a thousand characters a row, most of what a file's result weighed.
     """
 
     row: int  # 1-based row number in the sheet (a table row number for Word)
     no: str | None
     section: str | None
     task: str | None
-    owners: str | None
     entry: str | None
     entry_cell: str  # e.g. 填报表!E7 or 表1 第3行
     entry_formula: str | None = None
