@@ -237,8 +237,9 @@ def check_returns(
     ``progress(done, total)`` counts the files read.  ``read`` is ``pool.read_all``
     (each file under time and memory bounds, in worker processes) or
     ``pool.read_here`` (in this process, for files the caller trusts).  ``cache``
-    is the read cache's file (``io.read_cache.default_path()`` for the user's):
-    files read by an earlier run with the same readers are not read again.
+    is the read cache's file, or a folder to keep it in (``io.read_cache.default_path()``
+    for the user's): files read by an earlier run with the same readers are not
+    read again.
     """
     # One progress total, the files read: collecting is quick next to reading, and a
     # bar that fills twice looks like a second pass.
