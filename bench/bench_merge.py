@@ -356,11 +356,15 @@ def launch(argv: list[str], env: dict | None = None) -> dict:
     return {"seconds": seconds, "cpu": cpu, "own_mb": usage.ru_maxrss / 1024, "children_mb": others}
 
 
-def merge_command(folder: Path, catalogue: Path, out: Path, cache: Path | None) -> tuple[list[str], dict]:
+def merge_argv(folder: Path, catalogue: Path, out: Path) -> list[str]:
     """A merge into a fresh ``out``: a folder left by an earlier run would add the 定稿 carry-over and a backup."""
     shutil.rmtree(out, ignore_errors=True)
+    return [sys.executable, "-m", "wbtool", "merge", str(folder), "--catalog", str(catalogue), "--out", str(out)]
+
+
+def merge_command(folder: Path, catalogue: Path, out: Path, cache: Path | None) -> tuple[list[str], dict]:
     env = dict(os.environ)
-    argv = [sys.executable, "-m", "wbtool", "merge", str(folder), "--catalog", str(catalogue), "--out", str(out)]
+    argv = merge_argv(folder, catalogue, out)
     if cache is None:
         argv.append("--no-cache")
     else:
@@ -391,9 +395,7 @@ BEFORE: Path | None = None  # --before: a checkout of wbtool to time beside this
 
 def before_command(folder: Path, catalogue: Path, out: Path) -> tuple[list[str], dict]:
     """``wbtool merge`` of the checkout given with --before (no read cache there, or none asked for)."""
-    shutil.rmtree(out, ignore_errors=True)
-    env = dict(os.environ, PYTHONPATH=str(BEFORE))
-    return [sys.executable, "-m", "wbtool", "merge", str(folder), "--catalog", str(catalogue), "--out", str(out)], env
+    return merge_argv(folder, catalogue, out), dict(os.environ, PYTHONPATH=str(BEFORE))
 
 
 def table_rows(scenario: str, n: int, repeat: int, openpyxl_too: bool) -> list[tuple[str, dict]]:

@@ -72,9 +72,9 @@ class FormRow:
     for an empty cell.  ``entry_formula`` is set when the 完成情况 cell held a
     formula rather than typed text.
 
-    The 责任单位 column is found (it helps recognise the header) but its text is
-    not kept: who owns a task is the catalogue's word, not the return's, and the
-    text ran to a thousand characters a row, most of what a file's result weighed.
+    The 责任单位 column is recognised in the header but its text is not kept: who
+    owns a task is the catalogue's word, not the return's, and the text ran to a
+    thousand characters a row, most of what a file's result weighed.
     """
 
     row: int  # 1-based row number in the sheet (a table row number for Word)
