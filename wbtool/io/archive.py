@@ -256,7 +256,7 @@ def read_zip(
         if exc.errno is None:
             return ZipContents((), (_unreadable_zip(where),))
         # No read permission, or moved away: the zip itself may be fine.
-        message = f"压缩包打不开（{exc.strerror or '无法访问'}）。请检查文件是否还在、是否有读取权限后重试。"
+        message = f"压缩包打不开（{_why_unopened(exc)}）。请检查文件是否还在、是否有读取权限后重试。"
         return ZipContents((), (finding("file-unreadable", message, file=where),))
     except BROKEN_ZIP:
         return ZipContents((), (_unreadable_zip(where),))
@@ -356,6 +356,15 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLim
             chunks.append(chunk)
     budget.bytes -= size
     return b"".join(chunks)
+
+
+def _why_unopened(exc: OSError) -> str:
+    """Why the system would not open a file, in the users' words (strerror is English)."""
+    if isinstance(exc, PermissionError):
+        return "没有读取权限"
+    if isinstance(exc, FileNotFoundError):
+        return "文件已不在原处"
+    return exc.strerror or "无法访问"
 
 
 def _too_big(limits: ArchiveLimits) -> str:
