@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
+from xml.sax.saxutils import escape
 
 from openpyxl import load_workbook
 
@@ -241,6 +242,50 @@ def eml(
         message.add_attachment(path.read_bytes(), maintype="application", subtype="octet-stream", filename=path.name)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(bytes(message))
+    return target
+
+
+_ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/"'
+)
+
+
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    '<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+)
+
+
+def ods(rows: Sequence[Sequence[str]], target: Path, *, saved: str) -> Path:
+    """A one-sheet .ods as LibreOffice saves it: ``saved`` goes into meta.xml as written
+    (LibreOffice writes its local time there, without a zone)."""
+    def cell(text: str) -> str:
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(text)}</text:p></table:table-cell>'
+
+    table = "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows)
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NAMESPACES} office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="{FILL_SHEET}">{table}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    meta = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-meta {_ODS_NAMESPACES} office:version="1.2">'
+        f"<office:meta><meta:generator>LibreOffice/7.4</meta:generator><dc:date>{saved}</dc:date></office:meta>"
+        "</office:document-meta>"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr("meta.xml", meta, zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST, zipfile.ZIP_DEFLATED)
     return target
 
 

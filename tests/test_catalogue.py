@@ -223,3 +223,23 @@ def test_shipped_catalogues_name_recipient_issuer_and_title_lines(name):
     assert head.recipient and head.issuer and head.title
     assert "".join(head.title) == f"关于{catalogue.title}的报告"
     assert all(len(line) <= 20 for line in head.title)  # 二号 in the 156 mm text width
+
+
+def test_the_units_time_zone_is_china_unless_the_catalogue_names_another(tmp_path):
+    catalogue, _ = catalogues.load(write(tmp_path, GOOD))
+    assert catalogue.time_zone == "Asia/Shanghai"
+    catalogue, findings = catalogues.load(write(tmp_path, edited(lambda d: d.update(time_zone="Asia/Hong_Kong"))))
+    assert findings == [] and catalogue.time_zone == "Asia/Hong_Kong"
+
+
+def test_catalog_check_refuses_a_time_zone_zoneinfo_does_not_know_in_chinese(tmp_path):
+    from click.testing import CliRunner
+
+    from wbtool.cli import main
+
+    path = write(tmp_path, edited(lambda d: d.update(time_zone="Asia/Shangai")))
+    catalogue, findings = catalogues.load(path)
+    assert catalogue is None and [f.code for f in findings] == ["catalog-invalid"]
+    result = CliRunner().invoke(main, ["catalog", "check", str(path)])
+    assert result.exit_code == 2
+    assert "time_zone" in result.output and "Asia/Shangai" in result.output and "不是已知的时区名称" in result.output

@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "read"
 FILLED = FIXTURES / "filled-template.xlsx"
 
 
-def faulty_read(file: ReturnedFile, password: str | None) -> ReadResult:
+def faulty_read(file: ReturnedFile, password: str | None, *, time_zone: str) -> ReadResult:
     """Stand-in for a parser meeting a hostile file; the file name says how it misbehaves."""
     name = file.name
     if "hangs" in name:
@@ -32,7 +32,7 @@ def faulty_read(file: ReturnedFile, password: str | None) -> ReadResult:
         time.sleep(0.15)
     if "pid" in name:
         return ReadResult(Role.ATTACHMENT, findings=(finding("attachment", str(os.getpid())),))
-    return read_file(file, password)
+    return read_file(file, password, time_zone=time_zone)
 
 
 def copy_of_filled(name: str) -> ReturnedFile:

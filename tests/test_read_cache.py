@@ -301,3 +301,29 @@ def test_a_result_comes_back_from_the_cache_field_for_field(rows, material):
     finding = Finding("over-limit", Severity.ERROR, "超出字数。", "市教育局", 3, "a.xlsx", "填报表!E7", "原文")
     result = ReadResult(Role.FORM, form, (finding,), material=material)
     assert read_cache._load(read_cache._dump(result)) == result
+
+
+# --- the units' time zone is a read option: another zone, another result --------------
+
+
+def test_an_ods_read_in_two_catalogue_zones_gives_two_times_and_the_cache_keeps_them_apart(wuxi, tmp_path, cache):
+    """An .ods saves 10:00 without a zone: 02:00 UTC where the catalogue says China,
+    09:00 UTC where it says Berlin; a result read in one zone is never served in the other."""
+    import returns as R
+    from wbtool.pipeline import check_returns
+
+    unit = "宜兴市"
+    task = wuxi.tasks_of(unit)[0]
+    folder = tmp_path / "回收"
+    R.ods([("序号", "主要任务", "完成情况"), (str(task.no), task.text, "已完成")], folder / f"{unit}.ods", saved="2023-01-05T10:00:00")
+    saved = {}
+    for zone in ("Asia/Shanghai", "Europe/Berlin", "Asia/Shanghai"):
+        counting = CountingReader()
+        result = check_returns([folder], replace(wuxi, time_zone=zone), read=counting, cache=cache)
+        [report] = result.files
+        saved.setdefault(zone, []).append((report.saved_at, counting.seen))
+    china, berlin = saved["Asia/Shanghai"], saved["Europe/Berlin"]
+    assert china[0][0] == datetime(2023, 1, 5, 2, 0, tzinfo=timezone.utc)
+    assert berlin[0][0] == datetime(2023, 1, 5, 9, 0, tzinfo=timezone.utc)
+    assert berlin[0][1] == [f"回收/{unit}.ods"]  # read again: not the China result from the cache
+    assert china[1] == (china[0][0], [])  # and each zone's own result is kept

@@ -19,6 +19,7 @@ from .indicators import TargetError, parse_target
 from .model import (
     CASE,
     CATALOGUE_KINDS,
+    DEFAULT_TIME_ZONE,
     INDICATORS,
     PERCENT,
     STAMPED,
@@ -37,6 +38,7 @@ from .model import (
     Section,
     Task,
     Unit,
+    time_zone,
 )
 from .owners import Registry, squeeze
 
@@ -137,9 +139,21 @@ def build(raw: Any, source: str = "") -> tuple[Catalogue | None, list[Finding]]:
         package=_package(raw.get("package")),
         kind=kind,
         indicators=indicators,
+        time_zone=_time_zone(raw.get("time_zone")),
     )
     findings.extend(_unused_units(catalogue))
     return catalogue, findings
+
+
+def _time_zone(value: Any) -> str:
+    """The units' time zone (an IANA name); a name ``zoneinfo`` does not know stops the load."""
+    name = str(value).strip() if value is not None else ""
+    name = name or DEFAULT_TIME_ZONE
+    try:
+        time_zone(name)
+    except ValueError as exc:
+        raise ValueError(f"time_zone 一项：{exc}") from None
+    return name
 
 
 def _lines(value: Any) -> tuple[str, ...]:

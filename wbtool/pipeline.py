@@ -246,7 +246,7 @@ def check_returns(
     collection = collect([str(p) for p in paths])
     if cache is not None:
         read = cached(read, cache)
-    results = read(collection.files, password=password, progress=progress)
+    results = read(collection.files, password=password, time_zone=catalogue.time_zone, progress=progress)
     return check_read(collection.files, results, catalogue, assignments=assignments, extra=collection.findings)
 
 
@@ -497,7 +497,9 @@ def _compile(
         items = [item for item in to_compile(result.materials, kind, catalogue) if item.file in files]
         if not items:
             continue
-        read_back = read([files[item.file] for item in items], password=password, reader=read_content)
+        read_back = read(
+            [files[item.file] for item in items], password=password, time_zone=catalogue.time_zone, reader=read_content
+        )
         for item, back in zip(items, read_back):
             if back.content is None and item.material.problem is None:
                 findings += [replace(f, unit=item.unit) for f in back.findings]

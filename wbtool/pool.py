@@ -40,9 +40,10 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Sequence, TypeVar
 
-from .model import Progress, ReadResult, ReturnedFile
+from .model import DEFAULT_TIME_ZONE, Progress, ReadResult, ReturnedFile, time_zone as zone_named
 
-Reader = Callable[[ReturnedFile, "str | None"], ReadResult]
+# ``reader(file, password, time_zone=…)``: the read options travel with every file.
+Reader = Callable[..., ReadResult]
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 20.0
@@ -67,6 +68,7 @@ def read_all(
     files: Sequence[ReturnedFile],
     *,
     password: str | None = None,
+    time_zone: str = DEFAULT_TIME_ZONE,
     workers: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int = DEFAULT_MEMORY_MB,
@@ -75,21 +77,25 @@ def read_all(
 ) -> list[ReadResult]:
     """Read every file, in the order given; one bad file never stops the batch.
 
-    ``timeout`` (seconds) and ``memory_mb`` bound each file.  ``reader`` is the
+    ``password`` and ``time_zone`` (the units' zone, an IANA name: the catalogue's)
+    are the read options, handed to the reader with every file.  ``timeout``
+    (seconds) and ``memory_mb`` bound each file.  ``reader`` is the
     function a worker applies to a file; it must be importable by name (tests use it
     to simulate files that hang or crash a parser); by default ``io.read.read_file``.
-    ``progress(done, total)`` is called once per file read.
+    ``progress(done, total)`` is called once per file read.  A ``time_zone`` that
+    names no zone raises ``ValueError`` before anything is read.
     """
     # The readers are imported here, not at the top: the ``wbtool`` command imports
     # this module first thing to start the server, and needs the readers only now.
     from .io.read import read_file
 
     reader = reader or read_file
+    zone_named(time_zone)
     files = list(files)
     if not files:
         return []
     size = max(1, min(workers or min(os.cpu_count() or 1, MAX_WORKERS), len(files)))
-    batch = _Batch(files, password, timeout, progress)
+    batch = _Batch(files, (password, time_zone), timeout, progress)
     pool: list[_Worker] = []
     try:
         pool = _Worker.start_many(reader, memory_mb, size)
@@ -113,6 +119,7 @@ def read_here(
     files: Sequence[ReturnedFile],
     *,
     password: str | None = None,
+    time_zone: str = DEFAULT_TIME_ZONE,
     progress: Progress | None = None,
     reader: Reader | None = None,
     **_limits,
@@ -125,9 +132,10 @@ def read_here(
     from .io.read import read_file
 
     reader = reader or read_file
+    zone_named(time_zone)
     results = []
     for done, file in enumerate(files, start=1):
-        results.append(reader(file, password))
+        results.append(reader(file, password, time_zone=time_zone))
         if progress is not None:
             progress(done, len(files))
     return results
@@ -235,9 +243,9 @@ def _call(conn: Connection, memory_mb: int, func: Callable, args: tuple, parent:
 class _Batch:
     """The files of one ``read_all`` call and what has become of them."""
 
-    def __init__(self, files: list[ReturnedFile], password, timeout: float, progress: Progress | None):
+    def __init__(self, files: list[ReturnedFile], options: tuple, timeout: float, progress: Progress | None):
         self.files = files
-        self.password = password
+        self.options = options  # (password, time zone): sent with every chunk
         self.timeout = timeout
         self.progress = progress
         self.pending = deque(range(len(files)))
@@ -260,7 +268,7 @@ class _Batch:
         worker.jobs.extend(index for index, _ in chunk)
         worker.deadline = time.monotonic() + self.timeout
         try:
-            worker.conn.send((self.password, chunk))
+            worker.conn.send((self.options, chunk))
         except (OSError, ValueError):  # the worker died while idle; collect() reports the file
             pass
 
@@ -450,9 +458,9 @@ def _serve(conn: Connection, reader: Reader, memory_mb: int, parent: int | None 
             return
         if job is None:
             return
-        password, chunk = job
+        (password, zone), chunk = job
         for index, file in chunk:
-            conn.send((index, reader(file, password)))
+            conn.send((index, reader(file, password, time_zone=zone)))
 
 
 def _silence_stderr() -> None:

@@ -79,6 +79,7 @@ def _summary(catalogue: Catalogue) -> Table:
     else:
         table.add_row("规模", f"{len(catalogue.sections)} 个工程，{len(catalogue.tasks)} 项任务，{len(catalogue.units)} 个单位")
         table.add_row("字数上限", f"每项{catalogue.entry_label} {catalogue.limit} 字")
+    table.add_row("单位时区", catalogue.time_zone)
     table.add_row("指纹", catalogue.fingerprint)
     table.add_row("文件", catalogue.source)
     return table

@@ -11,7 +11,7 @@ from datetime import date
 
 import yaml
 
-from ..model import MEMBER, OTHER, SCHOOL
+from ..model import DEFAULT_TIME_ZONE, MEMBER, OTHER, SCHOOL
 from ..model.imported import NOTICE_LABELS, CatalogueDraft, DraftTask, DraftUnit
 
 
@@ -38,6 +38,7 @@ def _head(draft: CatalogueDraft, catalogue_id: str, today: date) -> list[str]:
         f"attachment: {_plain(draft.attachment)}",
         "entry_label: 完成情况",
         f"limit: {draft.limit}{_comment(draft.notes.get('limit') or '每项完成情况的字数上限')}",
+        f"time_zone: {DEFAULT_TIME_ZONE}{_comment('各单位所在时区（IANA 时区名）：文件里不带时区的保存时间（.ods）按此理解')}",
         "",
     ]
 

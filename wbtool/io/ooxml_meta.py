@@ -12,40 +12,23 @@ size-checked before they are inflated, and every XML part that declares anything
 from __future__ import annotations
 
 import io
-import os
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timezone, tzinfo
 from xml.etree import ElementTree as PlainElementTree
 
 import olefile
 from defusedxml import ElementTree
 from xlsxwriter.utility import xl_col_to_name
 
+from ..model import DEFAULT_TIME_ZONE, time_zone
+
 # A metadata part bigger than this is not metadata: skip it rather than inflate it.
 MAX_META_PART = 4 * 1024 * 1024
 # The formula scan reads one worksheet part; calamine has already read it once.
 MAX_SHEET_PART = 64 * 1024 * 1024
-
-# LibreOffice writes meta.xml dates in local time without a zone.  Which local time
-# is an assumption, made explicit here rather than taken from the machine that runs
-# the check: the units' zone, WBTOOL_TIMEZONE (an IANA name), by default
-# Asia/Shanghai — the bureau and its units are on China Standard Time.
-CHINA = timezone(timedelta(hours=8))
-DEFAULT_TIMEZONE = "Asia/Shanghai"
-
-
-def units_zone() -> tzinfo:
-    """The zone a saved time without one is read in (see above); never the machine's."""
-    name = os.environ.get("WBTOOL_TIMEZONE") or DEFAULT_TIMEZONE
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(name)
-    except Exception:  # no tz database (Windows without tzdata), or a bad name
-        return CHINA
 
 _NS = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
@@ -96,12 +79,17 @@ class Package:
     def close(self) -> None:
         self._zip.close()
 
-    def meta(self) -> DocumentMeta:
-        """What the package is (xlsx/xlsm, xlsb, docx/docm, ods) and what it says about itself."""
+    def meta(self, zone: str = DEFAULT_TIME_ZONE) -> DocumentMeta:
+        """What the package is (xlsx/xlsm, xlsb, docx/docm, ods) and what it says about itself.
+
+        ``zone`` (an IANA name, the catalogue's ``time_zone``) is the units' zone: an
+        .ods saves its time as a local time without a zone, read in this one, never in
+        the zone of the machine that runs the check.
+        """
         package, names = self._zip, self._names
         kind = _package_kind(package, names)
         if kind == "ods":
-            return _ods_meta(_part(package, names, "meta.xml"))
+            return _ods_meta(_part(package, names, "meta.xml"), time_zone(zone))
         properties = _custom_properties(_part(package, names, "docProps/custom.xml"))
         saved_at = _core_modified(_part(package, names, "docProps/core.xml"))
         application = _application(_part(package, names, "docProps/app.xml"), properties)
@@ -149,7 +137,7 @@ def _package_kind(package: zipfile.ZipFile, names: set[str]) -> str | None:
     return None
 
 
-def _ods_meta(raw: bytes | None) -> DocumentMeta:
+def _ods_meta(raw: bytes | None, zone: tzinfo) -> DocumentMeta:
     root = _xml(raw)
     if root is None:
         return DocumentMeta("ods")
@@ -159,7 +147,7 @@ def _ods_meta(raw: bytes | None) -> DocumentMeta:
     }
     date = root.findtext(".//dc:date", namespaces=_NS)
     generator = root.findtext(".//meta:generator", namespaces=_NS)
-    return DocumentMeta("ods", properties=properties, saved_at=_parse_time(date, units_zone()), application=generator)
+    return DocumentMeta("ods", properties=properties, saved_at=_parse_time(date, zone), application=generator)
 
 
 def ole_meta(data: bytes) -> DocumentMeta:
@@ -326,7 +314,7 @@ def _workbook(package: zipfile.ZipFile, names: set[str]) -> tuple[dict[str, str]
     return defined, sheets
 
 
-def _parse_time(text: str | None, zone: timezone) -> datetime | None:
+def _parse_time(text: str | None, zone: tzinfo) -> datetime | None:
     if not text:
         return None
     text = text.strip()

@@ -24,7 +24,7 @@ from .. import identity
 from ..findings import finding
 from ..layout import HEADER_SPELLINGS as HEADER_LABELS
 from ..layout import INDICATOR_COLUMNS, INDICATOR_REQUIRED, REQUIRED_ROLES
-from ..model import Form, FormRow, Identity, Material, ReadResult, ReturnedFile, Role
+from ..model import DEFAULT_TIME_ZONE, Form, FormRow, Identity, Material, ReadResult, ReturnedFile, Role
 from ..owners import squeeze
 from . import crypto, ooxml_meta, read_sheet, soffice
 from .ooxml_meta import DocumentMeta
@@ -285,10 +285,14 @@ def sheet_cell(sheet: str, row: int, column: int) -> str:
 # ---------------------------------------------------------------------------
 
 
-def read_file(file: ReturnedFile, password: str | None = None) -> ReadResult:
-    """Read one returned file; never raises for a bad file (only KeyboardInterrupt/SystemExit pass)."""
+def read_file(file: ReturnedFile, password: str | None = None, *, time_zone: str = DEFAULT_TIME_ZONE) -> ReadResult:
+    """Read one returned file; never raises for a bad file (only KeyboardInterrupt/SystemExit pass).
+
+    ``time_zone`` is the units' zone (the catalogue's): a saved time written without
+    a zone (an .ods) is read in it.
+    """
     try:
-        return _read(file, password)
+        return _read(file, password, time_zone)
     except (KeyboardInterrupt, SystemExit):
         raise
     except MemoryError:
@@ -313,7 +317,7 @@ def unreadable(file: ReturnedFile, reason: str, *, advice: str = RESAVE, transie
     return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),), transient=transient)
 
 
-def _read(file: ReturnedFile, password: str | None) -> ReadResult:
+def _read(file: ReturnedFile, password: str | None, zone: str) -> ReadResult:
     suffix = PurePath(file.name).suffix.lower()
     if suffix in OFFICE_SUFFIXES:
         data = file.read_bytes()  # one read: a form is read whole anyway
@@ -324,9 +328,9 @@ def _read(file: ReturnedFile, password: str | None) -> ReadResult:
             return _read_other(file, suffix)
         data = file.read_bytes()
     if box == "ole2":
-        return _read_ole(file, data, suffix, password)
+        return _read_ole(file, data, suffix, password, zone)
     if box == "zip":
-        return _read_zip(file, data, suffix)
+        return _read_zip(file, data, suffix, zone)
     if suffix in OFFICE_SUFFIXES:
         # Often a web page or CSV saved under an Excel name; calamine cannot read either.
         return unreadable(file, "文件内容不是 Excel/WPS/Word 文档格式，可能是网页或文本另存的")
@@ -376,11 +380,12 @@ def _read_old_word(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
     return _measured(file, format, measure)
 
 
-def read_content(file: ReturnedFile, password: str | None = None) -> ReadResult:
+def read_content(file: ReturnedFile, password: str | None = None, *, time_zone: str = DEFAULT_TIME_ZONE) -> ReadResult:
     """The whole text of a 工作总结 or 典型经验 (.docx, or .doc/.wps through LibreOffice), for the 汇编.
 
     A reader for ``pool.read_all(reader=…)``: run in the readers' processes, under
     their limits.  A document that cannot be read gives ``content=None`` and a finding.
+    ``time_zone`` is taken as every reader takes it; no time is read here.
     """
     # Imported here: only the 汇编 reads whole documents.
     from . import read_docx
@@ -406,11 +411,11 @@ def _head(file: ReturnedFile) -> bytes:
         return handle.read(8)
 
 
-def _read_ole(file: ReturnedFile, data: bytes, suffix: str, password: str | None) -> ReadResult:
+def _read_ole(file: ReturnedFile, data: bytes, suffix: str, password: str | None, zone: str) -> ReadResult:
     streams = crypto.ole_streams(data)
     workbook = bool(streams & {"Workbook", "Book"})
     if "EncryptionInfo" in streams or (workbook and crypto.is_encrypted(data)):
-        return _read_encrypted(file, data, suffix, password)
+        return _read_encrypted(file, data, suffix, password, zone)
     if workbook:
         return _read_spreadsheet(file, data, _ole_meta(data))
     if suffix in SPREADSHEET_SUFFIXES:
@@ -420,7 +425,7 @@ def _read_ole(file: ReturnedFile, data: bytes, suffix: str, password: str | None
     return ReadResult(Role.ATTACHMENT, material=Material("other"))
 
 
-def _read_encrypted(file: ReturnedFile, data: bytes, suffix: str, password: str | None) -> ReadResult:
+def _read_encrypted(file: ReturnedFile, data: bytes, suffix: str, password: str | None, zone: str) -> ReadResult:
     if password is None:
         message = "文件设置了打开密码，无法读取。请单位去掉密码后重新报送，或运行时用 --password 提供密码。"
         return _locked(file, message)
@@ -433,7 +438,7 @@ def _read_encrypted(file: ReturnedFile, data: bytes, suffix: str, password: str 
         message = "文件的加密方式无法解开。请单位去掉打开密码后重新报送。"
         return _locked(file, message)
     if crypto.container(plain) == "zip":
-        return _read_zip(file, plain, suffix)
+        return _read_zip(file, plain, suffix, zone)
     return _read_spreadsheet(file, plain, _ole_meta(plain))
 
 
@@ -441,9 +446,9 @@ def _locked(file: ReturnedFile, message: str) -> ReadResult:
     return ReadResult(Role.UNREADABLE, findings=(finding("file-encrypted", message, file=file.display),))
 
 
-def _read_zip(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
+def _read_zip(file: ReturnedFile, data: bytes, suffix: str, zone: str) -> ReadResult:
     with ooxml_meta.Package(data) as package:
-        meta = package.meta()
+        meta = package.meta(zone)
         if meta.kind in ("xlsx", "xlsb", "ods"):
             return _read_spreadsheet(file, data, meta, package)
     if meta.kind == "docx":

@@ -10,8 +10,10 @@ A result is kept under a key made of
 - the readers' version, derived from the source of every wbtool module the readers
   import and the versions of the libraries they use: new reader code or a new
   calamine reads everything again, without anyone remembering to bump a number,
-- and the password given, if any (a wrong password's finding is not the right
-  password's form).
+- the password given, if any (a wrong password's finding is not the right
+  password's form),
+- and the units' time zone (the catalogue's ``time_zone``): an .ods saved time is
+  read in it, so another zone is another result.
 
 Only what a reader said about a file's content is kept: a result the pool made up
 for a worker that timed out or crashed, or a file that could not be opened, is
@@ -42,7 +44,7 @@ from importlib import util
 from pathlib import Path, PurePath
 from typing import Callable, Sequence
 
-from ..model import Finding, Form, FormRow, Identity, Material, ReadResult, ReturnedFile, Role, Severity
+from ..model import DEFAULT_TIME_ZONE, Finding, Form, FormRow, Identity, Material, ReadResult, ReturnedFile, Role, Severity
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +77,11 @@ def cached(read: ReadAll, path: str | Path) -> ReadAll:
     order of the files, as from ``read`` itself.
     """
 
-    def read_cached(files: Sequence[ReturnedFile], *, password: str | None = None, progress=None, **options):
+    def read_cached(
+        files: Sequence[ReturnedFile], *, password: str | None = None, time_zone: str = DEFAULT_TIME_ZONE, progress=None, **options
+    ):
         files = list(files)
-        keys = [_key(file, password) for file in files]
+        keys = [_key(file, password, time_zone) for file in files]
         with _open(Path(path)) as cache:
             known = cache.get([key for key, _ in keys if key is not None])
             results: list[ReadResult | None] = [
@@ -88,7 +92,8 @@ def cached(read: ReadAll, path: str | Path) -> ReadAll:
             if progress is not None and hits:
                 progress(hits, len(files))
             shifted = None if progress is None else (lambda done, _total: progress(hits + done, len(files)))
-            fresh = read([files[index] for index in todo], password=password, progress=shifted, **options) if todo else []
+            options.update(password=password, time_zone=time_zone, progress=shifted)
+            fresh = read([files[index] for index in todo], **options) if todo else []
             keep = []
             for index, result in zip(todo, fresh):
                 results[index] = result
@@ -106,7 +111,7 @@ def cached(read: ReadAll, path: str | Path) -> ReadAll:
 # ---------------------------------------------------------------------------
 
 
-def _key(file: ReturnedFile, password: str | None) -> tuple[str | None, tuple | None]:
+def _key(file: ReturnedFile, password: str | None, zone: str) -> tuple[str | None, tuple | None]:
     """The file's cache key and its (size, mtime) as hashed; no key if it cannot be read now."""
     try:
         if file.data is not None:
@@ -117,7 +122,7 @@ def _key(file: ReturnedFile, password: str | None) -> tuple[str | None, tuple | 
     except OSError:
         return None, None  # the reader will say what is wrong with it
     digest = hashlib.sha256(data)
-    for part in (PurePath(file.name).suffix.lower(), reader_version(), password or ""):
+    for part in (PurePath(file.name).suffix.lower(), reader_version(), zone, password or ""):
         digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
     digest.update(b"\1" if password is not None else b"\0")
     return digest.hexdigest(), seen

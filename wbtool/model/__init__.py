@@ -7,7 +7,7 @@ Nothing in this package imports anything else of wbtool.
 """
 
 from .batch import Assignment, GeneratedFile, GenerateResult, Manifest, ManifestFile
-from .catalogue import CATALOGUE_KINDS, INDICATORS, MEMBER, OTHER, SCHOOL, TASKS, UNIT_KINDS, Catalogue, Group, Notice, Progress, ReportHead, Section, Task, Unit
+from .catalogue import CATALOGUE_KINDS, DEFAULT_TIME_ZONE, INDICATORS, MEMBER, OTHER, SCHOOL, TASKS, UNIT_KINDS, Catalogue, Group, Notice, Progress, ReportHead, Section, Task, Unit, time_zone
 from .indicators import PERCENT, Comparison, Count, Indicator, IndicatorResult, Target
 from .check import CheckResult, Entry, FileReport
 from .findings import Finding, Severity, has_errors

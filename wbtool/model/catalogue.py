@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import timedelta, timezone, tzinfo
 from functools import cached_property
 from typing import Any, Callable
 
@@ -17,6 +18,31 @@ Progress = Callable[[int, int], None]
 TASKS = "tasks"  # a text form: one 完成情况 per task
 INDICATORS = "indicators"  # a numeric form: counts per indicator (指标分解)
 CATALOGUE_KINDS = (TASKS, INDICATORS)
+
+# The zone the units' clocks are in.  A time a unit's file saved without a zone
+# (LibreOffice's .ods) is read in it, never in the zone of the machine that runs the
+# check; the catalogue's ``time_zone`` says it (an IANA name), China by default.
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+_CHINA = timezone(timedelta(hours=8), "CST")  # no daylight saving since 1991
+
+
+def time_zone(name: str) -> tzinfo:
+    """The zone of an IANA name; ``ValueError`` (a Chinese sentence) for a name that is none.
+
+    Where the system has no zone database (Windows without the tzdata package), the
+    default zone still works: China's offset is fixed.
+    """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        if name == DEFAULT_TIME_ZONE:
+            return _CHINA
+        if not available_timezones():
+            raise ValueError(f"本机没有时区数据，无法识别“{name}”（请安装 tzdata：pip install tzdata）") from None
+        raise ValueError(f"“{name}”不是已知的时区名称（应写 IANA 时区名，如 Asia/Shanghai 即北京时间）") from None
+
 
 MEMBER = "成员单位"
 SCHOOL = "职业院校"
@@ -122,6 +148,8 @@ class Catalogue:
     # For ``kind == INDICATORS``: the indicators, each also present as a task owned by
     # every unit, so planning, identity and attribution work as for text forms.
     indicators: tuple[Indicator, ...] = ()
+    # The units' time zone (see ``time_zone``): the readers take it as an option.
+    time_zone: str = DEFAULT_TIME_ZONE
     # An ``owners.Registry``: the units and groups looked up by any of their names.
     # Built once by the loader (``catalogue.build``); typed loosely because owner
     # parsing builds on this module, and the model imports nothing above it.
