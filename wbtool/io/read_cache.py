@@ -115,17 +115,28 @@ def _key(file: ReturnedFile, password: str | None, zone: str) -> tuple[str | Non
     """The file's cache key and its (size, mtime) as hashed; no key if it cannot be read now."""
     try:
         if file.data is not None:
-            data, seen = file.data, None
+            digest, seen = hashlib.sha256(file.data), None
         else:
             seen = _stamp(file.path)
-            data = file.read_bytes()
+            digest = _hashed(file.path)
     except OSError:
         return None, None  # the reader will say what is wrong with it
-    digest = hashlib.sha256(data)
     for part in (PurePath(file.name).suffix.lower(), reader_version(), zone, password or ""):
         digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
     digest.update(b"\1" if password is not None else b"\0")
     return digest.hexdigest(), seen
+
+
+_CHUNK = 1024 * 1024
+
+
+def _hashed(path: str | None):
+    """The SHA-256 of a file, read a chunk at a time: the command never holds a return whole."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:  # type: ignore[arg-type]
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest
 
 
 def _stamp(path: str | None) -> tuple[int, int]:
@@ -135,7 +146,7 @@ def _stamp(path: str | None) -> tuple[int, int]:
 
 def _unchanged(file: ReturnedFile, seen: tuple | None) -> bool:
     if seen is None:
-        return True  # bytes from a container: what was hashed is what was read
+        return True  # bytes handed over in memory: what was hashed is what was read
     try:
         return _stamp(file.path) == seen
     except OSError:
