@@ -10,6 +10,7 @@ import re
 import shutil
 import struct
 import sys
+import tempfile
 import time
 import unicodedata
 import urllib.parse
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 from conftest import CORPUS
 from wbtool.io.collect import Collection, collect, is_litter
 from wbtool.io.archive import ArchiveLimits, Budget, read_zip
+from wbtool.io.extract import Extraction
 from wbtool.io.mail import read_mail
 from wbtool.model import ReturnedFile
 
@@ -48,6 +50,12 @@ def members(result: Collection) -> list[tuple[str, ...]]:
 
 def codes(result: Collection) -> list[tuple[str, str]]:
     return [(f.code, f.file) for f in result.findings]
+
+
+def unzip(data: bytes, where: str, limits: ArchiveLimits = ArchiveLimits()):
+    """``read_zip`` into a folder removed at once: these tests look at names, times and findings."""
+    with tempfile.TemporaryDirectory() as folder:
+        return read_zip(data, where, limits=limits, budget=Budget(limits), into=Extraction(Path(folder), limits.max_batch))
 
 
 # ---------------------------------------------------------------------------
@@ -78,7 +86,7 @@ def test_member_time_is_aware_local_time_or_the_extended_utc_timestamp():
     extra = struct.pack("<HHBi", 0x5455, 5, 1, stamp)
     data = build_zip([RawMember("dos-time.xlsx"), RawMember("utc-time.xlsx", extra=extra)])
 
-    contents = read_zip(data, "t.zip", limits=ArchiveLimits(), budget=Budget(ArchiveLimits()))
+    contents = unzip(data, "t.zip")
     dos, utc = contents.members
 
     assert dos.modified_at == datetime(*make.WHEN).astimezone()
@@ -90,7 +98,7 @@ def test_gbk_name_that_is_also_valid_utf8_but_not_chinese_stays_gbk():
     assert "学校".encode("gbk").decode("utf-8") == "ѧУ"  # the trap: valid UTF-8, read as Cyrillic
     data = build_zip([RawMember("学校.xlsx", encoding="gbk")])
 
-    contents = read_zip(data, "t.zip", limits=ArchiveLimits(), budget=Budget(ArchiveLimits()))
+    contents = unzip(data, "t.zip")
 
     assert [member.name for member in contents.members] == ["学校.xlsx"]
 
@@ -130,7 +138,7 @@ def test_any_member_names_written_in_either_encoding_decode_back_exactly(names, 
         assume(not any(_also_reads_as_utf8_chinese(name.encode("gbk")) for name in names))
     data = build_zip([RawMember(name, encoding=encoding) for name in names])
 
-    contents = read_zip(data, "p.zip", limits=ArchiveLimits(), budget=Budget(ArchiveLimits()))
+    contents = unzip(data, "p.zip")
 
     assert [member.name for member in contents.members] == names
     assert contents.findings == ()
@@ -185,7 +193,7 @@ def test_member_over_the_single_entry_limit_is_unsafe():
     data = build_zip([RawMember("big.xlsx", data=os.urandom(5000)), RawMember("small.xlsx", data=os.urandom(100))])
     limits = ArchiveLimits(max_entry=4096)
 
-    contents = read_zip(data, "z.zip", limits=limits, budget=Budget(limits))
+    contents = unzip(data, "z.zip", limits)
 
     assert [(f.code, f.file) for f in contents.findings] == [("archive-unsafe", "z.zip › big.xlsx")]
     assert [member.name for member in contents.members] == ["small.xlsx"]
@@ -195,7 +203,7 @@ def test_once_the_total_budget_is_spent_the_rest_is_not_started():
     data = build_zip([RawMember(f"{index}.xlsx", data=os.urandom(1200)) for index in range(4)])
     limits = ArchiveLimits(max_total=2000)
 
-    contents = read_zip(data, "z.zip", limits=limits, budget=Budget(limits))
+    contents = unzip(data, "z.zip", limits)
 
     assert [member.name for member in contents.members] == ["0.xlsx"]
     assert [(f.code, f.file) for f in contents.findings] == [
@@ -269,7 +277,7 @@ def test_nested_zip_members_carry_the_whole_chain():
 
     assert members(result) == [("市科技局.zip", "附件2.xlsx"), ("说明.txt",)]
     assert result.files[0].display == f"{fixture('nested.zip')} › 市科技局.zip › 附件2.xlsx"
-    assert result.files[0].path is None and result.files[0].data == b"content"
+    assert result.files[0].data is None and result.files[0].read_bytes() == b"content"
 
 
 def test_nesting_deeper_than_the_limit_is_unsafe(tmp_path):
@@ -481,7 +489,10 @@ def test_progress_reports_each_file_on_disk(returns):
 
 
 def test_order_is_stable_across_runs(returns):
-    assert collect(["回收"]) == collect(["回收"])
+    first, second = collect(["回收"]), collect(["回收"])
+    assert [f.origin for f in first.files] == [f.origin for f in second.files]
+    assert [f.read_bytes() for f in first.files] == [f.read_bytes() for f in second.files]
+    assert first.findings == second.findings
 
 
 @pytest.mark.parametrize(
@@ -591,7 +602,7 @@ def collect_bytes(eml: bytes) -> Collection:
     assert findings == ()
     return Collection(
         files=tuple(
-            ReturnedFile(origin=("m.eml", attachment.name), data=attachment.data) for attachment in mail.attachments
+            ReturnedFile(origin=("m.eml", attachment.name), data=b"".join(attachment.chunks())) for attachment in mail.attachments
         ),
         findings=(),
     )

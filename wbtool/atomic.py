@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,25 +39,31 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             pass
 
 
-# Every temporary file of a write lives here, inside the output folder — the texts of
-# the units never land in a shared $TMPDIR — and a run killed half-way leaves them
-# where the next run into the same folder finds and removes them (``clean_stale``).
+# Every temporary file of a run lives here, inside the output folder — the texts of
+# the units never land in a shared $TMPDIR: the temporary files of each write, and a
+# folder of the files taken out of zips and emails while they are read.  A run killed
+# half-way leaves them where the next run into the same folder finds and removes them
+# (``clean_stale``).
 WORK_DIR = ".wbtool-临时"
 
 
 def clean_stale(folder: str | Path) -> int:
-    """Remove what a killed run left in ``folder``'s work folder; returns how many files."""
+    """Remove what a killed run left in ``folder``'s work folder; returns how many files and folders."""
     work = Path(folder) / WORK_DIR
     if not work.is_dir() or work.is_symlink():
         return 0
     removed = 0
     for entry in work.iterdir():
-        if entry.is_file() and not entry.is_symlink():
-            try:
+        try:
+            if entry.is_symlink() or entry.is_file():
                 entry.unlink()
-                removed += 1
-            except OSError:
-                pass
+            elif entry.is_dir():
+                shutil.rmtree(entry)  # never follows a link inside it
+            else:
+                continue
+            removed += 1
+        except OSError:
+            pass
     try:
         work.rmdir()
     except OSError:

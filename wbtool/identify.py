@@ -169,7 +169,7 @@ def assignment_for(file: ReturnedFile, assignments: Mapping[str, str]) -> str | 
 def _spellings(file: ReturnedFile) -> set[str]:
     chain = [part.replace("\\", "/") for part in file.origin]
     spellings = {file.display, "/".join(chain), file.name, PurePosixPath(chain[-1]).name}
-    if file.path:
+    if file.path and not file.in_container:
         spellings.add(str(file.path).replace("\\", "/"))
     return spellings
 

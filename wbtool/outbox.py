@@ -200,7 +200,7 @@ def remind_plan(
     the read cache, as for ``pipeline.check_returns``.
     """
     result = check_returns(
-        list(paths), catalogue, password=password, assignments=assignments, progress=progress, cache=cache
+        list(paths), catalogue, password=password, assignments=assignments, progress=progress, cache=cache, work=out_dir
     )
     marked = markup_returns_by_unit(list(paths), result, Path(out_dir) / MARKUP_FOLDER) if markup else None
     return reminders(catalogue, result, book, marked)

@@ -32,7 +32,8 @@ from .errors import CannotWrite, Refused
 from .findings import finding
 from .indicators import city_results, plan_year
 from .io import soffice
-from .io.collect import collect
+from .io.collect import Collection, collect
+from .io.extract import work_folder
 from .io.findings_out import findings_csv, findings_json
 from .io.read_cache import cached
 from .merge import build_master
@@ -51,6 +52,7 @@ from .model import (
     MergeResult,
     Progress,
     Report,
+    ReturnedFile,
     Role,
     Severity,
     has_errors,
@@ -231,6 +233,7 @@ def check_returns(
     progress: Progress | None = None,
     read: ReadAll = read_all,
     cache: str | Path | None = None,
+    work: str | Path | None = None,
 ) -> CheckResult:
     """Collect, read, attribute and check every returned file under ``paths``.
 
@@ -239,15 +242,35 @@ def check_returns(
     ``pool.read_here`` (in this process, for files the caller trusts).  ``cache``
     is the read cache's file, or a folder to keep it in (``io.read_cache.default_path()``
     for the user's): files read by an earlier run with the same readers are not
-    read again.
+    read again.  ``work`` is the run's output folder, if it has one: the files taken
+    out of zips and emails wait in its work folder while they are read (without one,
+    in a private temporary folder); either way they are gone when this returns.
     """
+    with work_folder(work) as folder:
+        _, result = _check(paths, catalogue, folder, password, assignments, progress, read, cache)
+    return result
+
+
+def _check(
+    paths: Sequence[str | Path],
+    catalogue: Catalogue,
+    folder: Path,
+    password: str | None,
+    assignments: Mapping[str, str] | None,
+    progress: Progress | None,
+    read: ReadAll,
+    cache: str | Path | None,
+) -> tuple[Collection, CheckResult]:
+    """``check_returns`` with the files taken out of containers into ``folder``, which
+    the caller removes; the collection too, for stages that read its files again."""
     # One progress total, the files read: collecting is quick next to reading, and a
     # bar that fills twice looks like a second pass.
-    collection = collect([str(p) for p in paths])
+    collection = collect([str(p) for p in paths], into=folder)
     if cache is not None:
         read = cached(read, cache)
     results = read(collection.files, password=password, time_zone=catalogue.time_zone, progress=progress)
-    return check_read(collection.files, results, catalogue, assignments=assignments, extra=collection.findings)
+    result = check_read(collection.files, results, catalogue, assignments=assignments, extra=collection.findings)
+    return collection, result
 
 
 
@@ -260,16 +283,21 @@ def markup_returns(paths: Sequence[str | Path], result: CheckResult, out_dir: st
 def markup_returns_by_unit(paths: Sequence[str | Path], result: CheckResult, out_dir: str | Path) -> dict[str, list[Path]]:
     """``markup_returns``, the paths grouped by unit (``remind`` attaches each unit's own).
 
-    The returns are collected again (cheap: no reading) to get at the bytes; the
-    inputs are only read.
+    The returns are collected again (no reading) to get at the files; the inputs are
+    only read, and what is taken out of zips and emails waits in ``out_dir``'s work folder.
     """
-    from .io.markup import target_name, write_markup
-
     out_dir = Path(out_dir)
     problem = markup_target_problem(out_dir, paths)
     if problem:
         raise Refused(problem)
-    files = {file.display: file for file in collect([str(p) for p in paths]).files}
+    with work_folder(out_dir) as folder:
+        return _markup(collect([str(p) for p in paths], into=folder).files, result, out_dir)
+
+
+def _markup(collected: Sequence[ReturnedFile], result: CheckResult, out_dir: Path) -> dict[str, list[Path]]:
+    from .io.markup import target_name, write_markup
+
+    files = {file.display: file for file in collected}
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         if f.file and f.severity is not Severity.INFO:
@@ -368,18 +396,34 @@ def merge(
     reading anything when ``out_dir`` would mix the
     outputs with the inputs, and ``CannotWrite`` when an output cannot be written.
     An indicator catalogue's master is for ``year`` (default: this year, when a plan year).
+    The files taken out of zips and emails wait in ``out_dir``'s work folder while
+    they are read, and are gone when this returns.
     """
-    from .io import master_xlsx
-
     year = form_year(catalogue, year)
     out = Path(out_dir)
     targets = {key: out / name for key, name in output_names(catalogue).items()}
     refuse_unsafe_output(paths, out, targets.values())
     clean_stale(out)  # temporary files of a run that was killed
+    with work_folder(out) as folder:
+        collection, result = _check(paths, catalogue, folder, password, assignments, progress, read, cache)
+        return _merge_checked(paths, collection, result, catalogue, out, targets, password, read, dated, year)
 
-    result = check_returns(
-        paths, catalogue, password=password, assignments=assignments, progress=progress, read=read, cache=cache
-    )
+
+def _merge_checked(
+    paths: Sequence[str | Path],
+    collection: Collection,
+    result: CheckResult,
+    catalogue: Catalogue,
+    out: Path,
+    targets: dict[str, Path],
+    password: str | None,
+    read: ReadAll,
+    dated: date | None,
+    year: int | None,
+) -> MergeResult:
+    """``merge`` once the returns are checked: the master, the report, the 汇编, the findings."""
+    from .io import master_xlsx
+
     if not result.files:
         raise Refused(f"在{'、'.join(str(p) for p in paths)}中没有找到任何文件：请确认回收材料的位置。")
     master = build_master(result)
@@ -401,7 +445,7 @@ def merge(
             master_xlsx.write_master(master, targets["master"])
         finally:
             report_written()  # also when the master failed: no process is left behind
-        compiled, not_compiled = _compile(paths, result, out, password=password, read=read)
+        compiled, not_compiled = _compile(collection.files, result, out, password=password, read=read)
         # The findings files list everything, the 汇编's own problems included.
         findings = (*master.findings, *not_compiled)
         write_bytes(targets["json"], findings_json(findings, catalogue))
@@ -470,15 +514,17 @@ def compile_materials(
     """
     out = Path(out_dir)
     refuse_unsafe_output(paths, out, [out / compilation_name(kind) for kind in COMPILED])
-    result = check_returns(paths, catalogue, password=password, assignments=assignments, progress=progress, read=read)
-    try:
-        return (result, *_compile(paths, result, out, password=password, read=read))
-    except OSError as exc:
-        raise _cannot_write(exc, out) from exc
+    clean_stale(out)  # temporary files of a run that was killed
+    with work_folder(out) as folder:
+        collection, result = _check(paths, catalogue, folder, password, assignments, progress, read, None)
+        try:
+            return (result, *_compile(collection.files, result, out, password=password, read=read))
+        except OSError as exc:
+            raise _cannot_write(exc, out) from exc
 
 
 def _compile(
-    paths: Sequence[str | Path], result: CheckResult, out: Path, *, password: str | None, read: ReadAll
+    collected: Sequence[ReturnedFile], result: CheckResult, out: Path, *, password: str | None, read: ReadAll
 ) -> tuple[tuple[Path, ...], list[Finding]]:
     """Read the 典型经验 and 工作总结 again, whole, and write one 汇编 of each kind that came.
 
@@ -491,7 +537,7 @@ def _compile(
     from .io.compilation_docx import write_compilation
     from .io.read import read_content
 
-    files = {file.display: file for file in collect([str(p) for p in paths]).files}
+    files = {file.display: file for file in collected}
     written, findings = [], []
     for kind in COMPILED:
         items = [item for item in to_compile(result.materials, kind, catalogue) if item.file in files]

@@ -8,9 +8,9 @@ a worker that dies or overruns is killed and replaced, the file becomes a
 
 Workers are long-lived: starting a process per file would cost more than reading
 the file.  A round trip per file would too (a typical workbook reads in well under
-a millisecond), so the parent sends each worker a chunk of files — paths for files
-on disk, the bytes only for files that live inside a zip or an email — and the
-worker answers with one ``ReadResult`` per file as soon as it has it.  The parent
+a millisecond), so the parent sends each worker a chunk of files — paths: files on
+disk, and those taken out of zips and emails into the run's work folder; bytes only
+for a file a caller handed over in memory — and the worker answers with one ``ReadResult`` per file as soon as it has it.  The parent
 therefore always knows which file a dead or stuck worker was on: the first
 unanswered file of its chunk.  That file becomes the finding, the rest of the chunk
 goes back to the queue, and the deadline restarts at every answer, so it bounds
@@ -53,7 +53,7 @@ STARTUP_TIMEOUT = 60.0
 # Files per message: enough to make the round trip negligible, few enough that the
 # workers finish together (chunks shrink as the queue empties).
 MAX_CHUNK = 32
-# In-memory files (from zips and emails) travel as bytes: keep one message modest.
+# A file handed over in memory travels as bytes: keep one message modest.
 MAX_CHUNK_BYTES = 16 * 1024 * 1024
 _READY = "ready"
 # What the fork server imports before it forks anything: the readers.

@@ -61,7 +61,7 @@ def check(paths, catalog, fmt, password, assign, assignments_file, contacts, no_
     with progress_bar("核查回收文件") as progress:
         result = check_returns(
             list(paths), catalogue, password=password, assignments=assignments, progress=progress,
-            cache=read_cache_option(no_cache),
+            cache=read_cache_option(no_cache), work=markup_dir,
         )
 
     if not result.files:

@@ -1,10 +1,12 @@
-"""Reading zip archives that units send back, member by member, in memory.
+"""Reading zip archives that units send back, member by member.
 
-Nothing is ever extracted to disk: each member is read into bytes through a stream
-that stops as soon as a limit is passed, because the sizes a zip declares in its
-headers are written by whoever made it and prove nothing.  The limits follow the
-spirit of Apache POI's ``ZipSecureFile``: a cap on entries, on the bytes one member
-and one whole archive may inflate to, and on the inflation ratio.
+Each member is inflated a chunk at a time into a file of the run's work folder
+(``extract.Extraction``, under a number, never under the name the archive gives),
+through a stream that stops as soon as a limit is passed, because the sizes a zip
+declares in its headers are written by whoever made it and prove nothing.  The
+limits follow the spirit of Apache POI's ``ZipSecureFile``: a cap on entries, on the
+bytes one member and one whole archive may inflate to, and on the inflation ratio;
+the batch's own bound is counted by the extraction as the bytes are written.
 
 Member names are the other hazard.  Windows' built-in zip (and most Chinese
 archivers) store names as GBK bytes without saying so, and ``zipfile`` then decodes
@@ -24,10 +26,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..findings import finding
 from ..model import ORIGIN_SEPARATOR, Finding
+from .extract import BatchFull, Extraction
 
 MiB = 1024 * 1024
 
@@ -76,8 +79,8 @@ class ArchiveLimits:
     ratio_grace: int = 100 * 1024
     max_depth: int = 3  # containers around a file, at most: 邮件 › 压缩包 › 压缩包
     # What all the zips and emails of one batch may hand over, together: the files
-    # taken out of them are held in memory until read, so 20 small zips within their
-    # own budgets must not add up to gigabytes in the command's process.
+    # taken out of them wait in the work folder until read, so 20 zips within their
+    # own budgets must not add up to gigabytes on the bureau's disk.
     max_batch: int = 1024 * MiB
     max_mail: int = 200 * MiB  # one .eml on disk: it is parsed whole
 
@@ -92,10 +95,11 @@ class Budget:
 
 @dataclass(frozen=True)
 class Member:
-    """One file read out of a zip."""
+    """One file taken out of a zip."""
 
     name: str  # path inside the archive, "/"-separated, as the unit named it
-    data: bytes
+    path: Path  # its content, in the extraction's folder
+    size: int
     modified_at: datetime | None
 
 
@@ -241,14 +245,16 @@ def read_zip(
     *,
     limits: ArchiveLimits,
     budget: Budget,
+    into: Extraction,
     wanted: Callable[[str], bool] = lambda name: True,
 ) -> ZipContents:
-    """Read every safe member of a zip.
+    """Take every safe member out of a zip, into files of ``into``.
 
     ``where`` is the origin display of the zip itself (findings name members as
     ``where › member``); ``wanted`` filters out members not worth reading (system
     litter) before a byte of them is inflated.  Unsafe, encrypted and unreadable
-    members become findings; the others are returned in archive order.
+    members, and those past the batch's bound, become findings; the others are
+    returned in archive order.
     """
     try:
         archive = zipfile.ZipFile(BytesIO(source) if isinstance(source, bytes) else source)
@@ -272,7 +278,7 @@ def read_zip(
             )
             return ZipContents((), (finding("archive-unsafe", message, file=where),))
         budget.entries -= len(entries)
-        return _read_members(archive, entries, where, limits, budget, wanted)
+        return _read_members(archive, entries, where, limits, budget, into, wanted)
 
 
 def _read_members(
@@ -281,6 +287,7 @@ def _read_members(
     where: str,
     limits: ArchiveLimits,
     budget: Budget,
+    into: Extraction,
     wanted: Callable[[str], bool],
 ) -> ZipContents:
     findings: list[Finding] = []
@@ -300,13 +307,15 @@ def _read_members(
             break
         else:
             try:
-                data = _inflate(archive, info, limits, budget)
+                path, size = into.write(_inflated(archive, info, limits, budget))
             except _Unsafe as unsafe:
                 findings.append(finding("archive-unsafe", str(unsafe), file=place))
+            except BatchFull as full:
+                findings.append(finding("file-unreadable", str(full), file=place))
             except BROKEN_ZIP as error:
                 findings.append(_unreadable_member(place, error))
             else:
-                members.append(Member(name=name, data=data, modified_at=member_time(info)))
+                members.append(Member(name=name, path=path, size=size, modified_at=member_time(info)))
     return ZipContents(tuple(members), tuple(findings))
 
 
@@ -330,12 +339,11 @@ def _unsafe_name(name: str, info: zipfile.ZipInfo, seen: dict[str, str]) -> str 
     return None
 
 
-def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLimits, budget: Budget) -> bytes:
-    """The member's bytes, read in chunks and abandoned as soon as a limit is passed."""
+def _inflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLimits, budget: Budget) -> Iterator[bytes]:
+    """The member's bytes, a chunk at a time, abandoned as soon as a limit is passed."""
     if info.file_size > limits.max_entry:
         raise _Unsafe(_too_big(limits))
     compressed = max(info.compress_size, 1)
-    chunks: list[bytes] = []
     size = 0
     with archive.open(info) as stream:
         while chunk := stream.read(_CHUNK):
@@ -353,9 +361,8 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLim
                     f"该项解压后是压缩前的 {limits.max_ratio:g} 倍以上（疑似压缩炸弹），已停止读取并跳过。"
                     "请单位确认文件内容后重新打包发送。"
                 )
-            chunks.append(chunk)
+            yield chunk
     budget.bytes -= size
-    return b"".join(chunks)
 
 
 def _why_unopened(exc: OSError) -> str:

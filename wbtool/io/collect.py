@@ -1,10 +1,12 @@
 """Gathering every file the units sent back: folders, zips and saved emails.
 
 ``collect`` turns the paths the bureau points at into a flat list of
-``ReturnedFile``s, each with the chain of containers it came out of.  Containers
-are opened in memory and never extracted; what cannot be used safely becomes a
-finding.  Which file is a form and which a 工作总结 is not decided here: every
-leaf file is returned, only system litter is dropped.
+``ReturnedFile``s, each with the chain of containers it came out of.  A file inside
+a zip or an email is taken out, a chunk at a time, into a file of the run's work
+folder (``extract``), and its ``ReturnedFile`` points there: the readers read it
+in their own processes, and the command holds none of the batch.  What cannot be
+used safely becomes a finding.  Which file is a form and which a 工作总结 is not
+decided here: every leaf file is returned, only system litter is dropped.
 
 Times: ``modified_at`` and ``sent_at`` are always time-zone aware.  File system
 times and zip entry times (which carry no zone) are taken as this computer's local
@@ -14,15 +16,20 @@ time; email dates keep the zone their Date header gives.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+import shutil
+import tempfile
+import weakref
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
+from ..atomic import WORK_DIR
 from ..findings import finding
 from ..model import ORIGIN_SEPARATOR, Finding, Progress, ReturnedFile
 from .archive import ArchiveLimits, Budget, read_zip
-from .mail import read_mail
+from .extract import PRIVATE_PREFIX, BatchFull, Extraction
+from .mail import BROKEN_MAIL, read_mail
 
 
 ZIP_SUFFIXES = frozenset({".zip", ".zipx"})
@@ -34,38 +41,70 @@ UNSUPPORTED_ARCHIVE_SUFFIXES = frozenset({".rar", ".7z", ".tar", ".gz", ".tgz", 
 # Files operating systems and office programs leave beside real documents.
 _LITTER_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", ".wbtool-fetch.json"})  # the last: wbtool fetch's state
 _LITTER_PREFIXES = ("~$", "._", ".~lock.")  # Office and WPS lock files, macOS resource forks, LibreOffice locks
-_LITTER_FOLDERS = frozenset({"__MACOSX"})
+# A wbtool work folder (a run's temporary files) is never a return, even where an
+# output folder was put among the returns.
+_LITTER_FOLDERS = frozenset({"__MACOSX", WORK_DIR})
 
 
-@dataclass(frozen=True)
+@dataclass
 class Collection:
-    """Everything found among the returns, in a stable order."""
+    """Everything found among the returns, in a stable order.
+
+    Not frozen data alone: a collection made without a folder for the files taken out
+    of zips and emails owns the private folder they are in, for as long as it lives
+    (``close()`` removes it sooner; so does leaving a ``with`` block).
+    """
 
     files: tuple[ReturnedFile, ...]
     findings: tuple[Finding, ...]
+    _finalizer: weakref.finalize | None = field(default=None, compare=False, repr=False)
+
+    def close(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+
+    def __enter__(self) -> Collection:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
 
 
 def collect(
     paths: Iterable[str | Path],
     *,
+    into: str | Path | None = None,
     progress: Progress | None = None,
     limits: ArchiveLimits | None = None,
 ) -> Collection:
     """Every returned file under ``paths`` (folders, files, zips, .eml).
 
-    Files are sorted by their origin display.  ``progress(done, total)`` is called
-    after each file found on disk (a zip or an email counts as one).
+    Files inside zips and emails are written into the folder ``into``, which the
+    caller provides and removes (``extract.work_folder``); without it, into a private
+    temporary folder that lives as long as the returned collection.  Files are sorted
+    by their origin display.  ``progress(done, total)`` is called after each file
+    found on disk (a zip or an email counts as one).
     """
-    collector = _Collector(limits or ArchiveLimits())
-    on_disk = [item for path in paths for item in collector.walk(path)]
-    for done, (origin, path) in enumerate(on_disk, start=1):
-        collector.take_from_disk(origin, path)
-        if progress is not None:
-            progress(done, len(on_disk))
-    return Collection(
+    limits = limits or ArchiveLimits()
+    folder = Path(into) if into is not None else Path(tempfile.mkdtemp(prefix=PRIVATE_PREFIX))
+    try:
+        collector = _Collector(limits, Extraction(folder, limits.max_batch))
+        on_disk = [item for path in paths for item in collector.walk(path)]
+        for done, (origin, path) in enumerate(on_disk, start=1):
+            collector.take_from_disk(origin, path)
+            if progress is not None:
+                progress(done, len(on_disk))
+    except BaseException:
+        if into is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    collection = Collection(
         files=tuple(sorted(collector.files, key=lambda file: file.display)),
         findings=tuple(collector.findings),
     )
+    if into is None:
+        collection._finalizer = weakref.finalize(collection, shutil.rmtree, folder, ignore_errors=True)
+    return collection
 
 
 def is_litter(path: str) -> bool:
@@ -93,13 +132,13 @@ class _Carrier:
 
 
 class _Collector:
-    def __init__(self, limits: ArchiveLimits) -> None:
+    def __init__(self, limits: ArchiveLimits, extraction: Extraction) -> None:
         self.limits = limits
+        self.extraction = extraction  # the files taken out of zips and emails, and their total
         self.files: list[ReturnedFile] = []
         self.findings: list[Finding] = []
         self._seen: set[tuple[int, int]] = set()
         self._labels: set[str] = set()
-        self.held = 0  # bytes of files taken out of zips and emails, for the whole batch
 
     def note(self, code: str, message: str, origin: tuple[str, ...]) -> None:
         self.findings.append(finding(code, message, file=ORIGIN_SEPARATOR.join(origin)))
@@ -174,12 +213,7 @@ class _Collector:
                 )
                 self.note("file-unreadable", message, origin)
                 return
-            try:
-                data = path.read_bytes()
-            except OSError:
-                self.note("file-unreadable", "文件无法读取（没有读取权限或已被移走）。请检查后重试。", origin)
-                return
-            self._open_mail(origin, data, carrier)
+            self._open_mail(origin, path, carrier)
         elif suffix in UNSUPPORTED_ARCHIVE_SUFFIXES:
             self.note("archive-unsupported", _unsupported_archive(suffix), origin)
         else:
@@ -191,62 +225,55 @@ class _Collector:
     def _take_member(
         self,
         origin: tuple[str, ...],
-        data: bytes,
+        path: Path,
+        size: int,
         modified_at: datetime | None,
         carrier: _Carrier,
         *,
         is_mail: bool = False,
     ) -> None:
-        """A file that came out of a zip or an email."""
-        if not data:
-            self.note("file-empty", _EMPTY_FILE, origin)
-            return
+        """A file that came out of a zip or an email, now at ``path`` in the work folder."""
         suffix = PurePosixPath(origin[-1]).suffix.lower()
-        if is_mail or suffix in MAIL_SUFFIXES or suffix in ZIP_SUFFIXES:
-            if carrier.depth >= self.limits.max_depth:
+        opened = is_mail or suffix in MAIL_SUFFIXES or suffix in ZIP_SUFFIXES
+        if size and not opened and suffix not in UNSUPPORTED_ARCHIVE_SUFFIXES:
+            self.files.append(
+                ReturnedFile(origin=origin, path=str(path), sender=carrier.sender, sent_at=carrier.sent_at, modified_at=modified_at)
+            )
+            return
+        # Nothing to pass on: the copy goes as soon as what it holds (if anything) is taken out.
+        try:
+            if not size:
+                self.note("file-empty", _EMPTY_FILE, origin)
+            elif not opened:
+                self.note("archive-unsupported", _unsupported_archive(suffix), origin)
+            elif carrier.depth >= self.limits.max_depth:
                 message = (
                     f"压缩包或邮件嵌套超过 {self.limits.max_depth} 层，内层未读取。"
                     "请单位把文件直接放在一个 zip 压缩包里重发。"
                 )
                 self.note("archive-unsafe", message, origin)
-                return
-            inner = replace(carrier, depth=carrier.depth + 1)
-            if is_mail or suffix in MAIL_SUFFIXES:
-                self._open_mail(origin, data, inner)
+            elif is_mail or suffix in MAIL_SUFFIXES:
+                self._open_mail(origin, path, replace(carrier, depth=carrier.depth + 1))
             else:
-                self._open_zip(origin, data, inner)
-        elif suffix in UNSUPPORTED_ARCHIVE_SUFFIXES:
-            self.note("archive-unsupported", _unsupported_archive(suffix), origin)
-        else:
-            if self.held + len(data) > self.limits.max_batch:
-                message = (
-                    f"本批次从压缩包和邮件中取出的文件合计已超过 {self.limits.max_batch // (1024 * 1024)} MB，这个文件未读取。"
-                    "请把压缩包解压、邮件附件另存后放入回收文件夹，或分批核查。"
-                )
-                self.note("file-unreadable", message, origin)
-                return
-            self.held += len(data)
-            self.files.append(
-                ReturnedFile(
-                    origin=origin,
-                    data=data,
-                    sender=carrier.sender,
-                    sent_at=carrier.sent_at,
-                    modified_at=modified_at,
-                )
-            )
+                self._open_zip(origin, path, replace(carrier, depth=carrier.depth + 1))
+        finally:
+            self.extraction.discard(path, size)
 
-    def _open_zip(self, origin: tuple[str, ...], source: Path | bytes, carrier: _Carrier) -> None:
+    def _open_zip(self, origin: tuple[str, ...], source: Path, carrier: _Carrier) -> None:
         where = ORIGIN_SEPARATOR.join(origin)
-        contents = read_zip(source, where, limits=self.limits, budget=carrier.budget, wanted=_wanted)
+        contents = read_zip(source, where, limits=self.limits, budget=carrier.budget, into=self.extraction, wanted=_wanted)
         self.findings.extend(contents.findings)
         if not contents.members and not contents.findings:
             self.note("file-empty", "压缩包里没有任何文件。请单位确认后把要报送的文件打包重发。", origin)
         for member in contents.members:
-            self._take_member((*origin, member.name), member.data, member.modified_at, carrier)
+            self._take_member((*origin, member.name), member.path, member.size, member.modified_at, carrier)
 
-    def _open_mail(self, origin: tuple[str, ...], data: bytes, carrier: _Carrier) -> None:
-        mail, findings = read_mail(data, ORIGIN_SEPARATOR.join(origin))
+    def _open_mail(self, origin: tuple[str, ...], source: Path, carrier: _Carrier) -> None:
+        try:
+            mail, findings = read_mail(source, ORIGIN_SEPARATOR.join(origin))
+        except OSError:
+            self.note("file-unreadable", "文件无法读取（没有读取权限或已被移走）。请检查后重试。", origin)
+            return
         self.findings.extend(findings)
         if mail is None:
             return
@@ -257,7 +284,16 @@ class _Collector:
         inner = replace(carrier, sender=mail.sender or carrier.sender, sent_at=mail.sent_at or carrier.sent_at)
         names = _distinct([attachment.name for attachment in mail.attachments])
         for name, attachment in zip(names, mail.attachments):
-            self._take_member((*origin, name), attachment.data, None, inner, is_mail=attachment.is_message)
+            place = (*origin, name)
+            try:
+                path, size = self.extraction.write(attachment.chunks())
+            except BatchFull as full:
+                self.note("file-unreadable", str(full), place)
+                continue
+            except BROKEN_MAIL:
+                self.note("file-unreadable", _UNDECODABLE_ATTACHMENT, place)
+                continue
+            self._take_member(place, path, size, None, inner, is_mail=attachment.is_message)
 
 
 def _distinct(names: list[str]) -> list[str]:
@@ -283,6 +319,7 @@ def _wanted(name: str) -> bool:
 
 
 _EMPTY_FILE = "文件是空的（0 字节），可能是发错了文件或保存失败。请单位重新发送。"
+_UNDECODABLE_ATTACHMENT = "邮件中的这个附件已损坏，无法取出。请单位重新发送该附件，或在邮箱中把它另存出来放入回收文件夹。"
 
 
 def _unsupported_archive(suffix: str) -> str:

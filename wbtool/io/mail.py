@@ -8,19 +8,27 @@ really GBK, or raw 8-bit GBK bytes.  The library's decoded value is not enough f
 all of these (it mis-joins multi-byte characters split over RFC 2231 continuations,
 and reads GB2312 strictly), so the raw header is decoded here with GB18030, the
 superset of all three Chinese charsets.
+
+Attachments are not decoded here: each gives its content a piece at a time
+(``Attachment.chunks``), and the caller writes it where it belongs, so a large
+attachment is never held whole a second time beside the message.
 """
 
 from __future__ import annotations
 
+import binascii
 import email
 import email.errors
 import email.header
 import email.policy
 import email.utils
 import mimetypes
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.message import EmailMessage, Message
+from pathlib import Path
+from typing import Iterator
 
 from ..findings import finding
 from ..model import Finding
@@ -30,6 +38,9 @@ from .archive import decode_unlabelled
 # a sender labelled with any of them, and reads the characters GB2312 lacks.
 _CHINESE = {"gb2312", "gbk", "gb18030", "cp936", "x-gbk", "euc-cn", "x-euc-cn", "csgb2312", "ms936", "936"}
 
+# What the email library raises on a damaged message: never a crash, a finding.
+BROKEN_MAIL = (email.errors.MessageError, ValueError, LookupError, TypeError, AttributeError, RecursionError)
+
 # Headers that every real message has at least one of.
 _MESSAGE_HEADERS = ("from", "to", "date", "subject", "message-id", "mime-version", "content-type", "received")
 
@@ -37,8 +48,17 @@ _MESSAGE_HEADERS = ("from", "to", "date", "subject", "message-id", "mime-version
 @dataclass(frozen=True)
 class Attachment:
     name: str
-    data: bytes
-    is_message: bool = False  # an attached email (message/rfc822), as .eml bytes
+    is_message: bool = False  # an attached email (message/rfc822), given as .eml bytes
+    part: Message | None = field(default=None, compare=False, repr=False)
+
+    def chunks(self) -> Iterator[bytes]:
+        """The attachment's content, decoded a piece at a time."""
+        if self.part is None:
+            return
+        if self.is_message:
+            yield _message_bytes(self.part)
+        else:
+            yield from decoded(self.part)
 
 
 @dataclass(frozen=True)
@@ -48,14 +68,19 @@ class Mail:
     attachments: tuple[Attachment, ...]
 
 
-def read_mail(data: bytes, where: str) -> tuple[Mail | None, tuple[Finding, ...]]:
-    """The sender, date and attachments of one saved email.
+def read_mail(source: bytes | Path, where: str) -> tuple[Mail | None, tuple[Finding, ...]]:
+    """The sender, date and attachments of one saved email, its bytes or its file.
 
     ``where`` is the origin display of the .eml, used in findings.  A file that is
-    not an email gives ``None`` and a ``file-unreadable`` finding.
+    not an email gives ``None`` and a ``file-unreadable`` finding.  A file is parsed
+    as it is read, never held whole as bytes.
     """
     try:
-        message = email.message_from_bytes(data, policy=email.policy.default)
+        if isinstance(source, bytes):
+            message = email.message_from_bytes(source, policy=email.policy.default)
+        else:
+            with open(source, "rb") as handle:
+                message = email.message_from_binary_file(handle, policy=email.policy.default)
         if not any(key.lower() in _MESSAGE_HEADERS for key in message.keys()):
             raise ValueError("no message headers")
         mail = Mail(
@@ -63,7 +88,7 @@ def read_mail(data: bytes, where: str) -> tuple[Mail | None, tuple[Finding, ...]
             sent_at=_sent_at(message),
             attachments=tuple(_attachments(message)),
         )
-    except (email.errors.MessageError, ValueError, LookupError, TypeError, AttributeError, RecursionError):
+    except BROKEN_MAIL:
         return None, (_unreadable(where),)
     return mail, ()
 
@@ -129,7 +154,7 @@ def _attachments(message: EmailMessage):
                 continue  # the body text, or an inline picture in it
             unnamed += 1
             name = f"未命名附件{unnamed}{mimetypes.guess_extension(content_type) or ''}"
-        yield Attachment(name=name, data=part.get_payload(decode=True) or b"")
+        yield Attachment(name=name, part=part)
 
 
 def _leaves(part: EmailMessage):
@@ -141,17 +166,62 @@ def _leaves(part: EmailMessage):
 
 
 def _attached_message(part: EmailMessage, name: str | None) -> Attachment:
+    inner = _inner_message(part)
+    if not name:
+        subject = _header_text(inner, "Subject") if inner is not None else ""
+        name = f"{_safe(subject) or '附件邮件'}.eml"
+    return Attachment(name=name, is_message=True, part=part)
+
+
+def _inner_message(part: Message) -> Message | None:
     payload = part.get_payload()
     inner = payload[0] if isinstance(payload, list) and payload else None
-    if isinstance(inner, Message):
-        data = inner.as_bytes(policy=email.policy.default)
-        subject = _header_text(inner, "Subject")
-    else:
-        data = part.get_payload(decode=True) or b""
-        subject = ""
-    if not name:
-        name = f"{_safe(subject) or '附件邮件'}.eml"
-    return Attachment(name=name, data=data, is_message=True)
+    return inner if isinstance(inner, Message) else None
+
+
+def _message_bytes(part: Message) -> bytes:
+    inner = _inner_message(part)
+    if inner is not None:
+        return inner.as_bytes(policy=email.policy.default)
+    return part.get_payload(decode=True) or b""
+
+
+# Encoded text decoded per piece: a few MB of it at a time, whatever the attachment's size.
+DECODE_STEP = 4 * 1024 * 1024
+_NOT_PLAIN_BASE64 = re.compile(r"[^A-Za-z0-9+/ \t\r\n]")
+_LINE_SPACE = " \t\r\n"
+_NO_LINE_SPACE = str.maketrans("", "", _LINE_SPACE)
+
+
+def decoded(part: Message, step: int = DECODE_STEP) -> Iterator[bytes]:
+    """The part's content as ``part.get_payload(decode=True)`` gives it, a piece at a time.
+
+    Base64, what mail clients use for every file, is decoded ``step`` characters at a
+    time.  Anything else — quoted-printable, uuencode, base64 with stray characters or
+    padding in the middle, whose leniencies the library's decoder knows — is decoded
+    by the library, whole.
+    """
+    payload = part.get_payload()
+    cte = str(part.get("content-transfer-encoding", "")).lower()
+    if part.is_multipart() or not isinstance(payload, str) or cte != "base64":
+        yield part.get_payload(decode=True) or b""
+        return
+    end = len(payload)
+    while end and payload[end - 1] in _LINE_SPACE + "=":
+        end -= 1
+    spaces = sum(payload.count(char, 0, end) for char in _LINE_SPACE)
+    if payload.count("=", end) > 2 or (end - spaces) % 4 == 1 or _NOT_PLAIN_BASE64.search(payload, 0, end):
+        yield part.get_payload(decode=True) or b""
+        return
+    carry = ""
+    for start in range(0, end, step):
+        piece = carry + payload[start : min(start + step, end)].translate(_NO_LINE_SPACE)
+        whole = len(piece) - len(piece) % 4
+        carry = piece[whole:]
+        if whole:
+            yield binascii.a2b_base64(piece[:whole])
+    if carry:
+        yield binascii.a2b_base64(carry + "=" * (-len(carry) % 4))
 
 
 def _is_nameless_attachment(part: EmailMessage) -> bool:

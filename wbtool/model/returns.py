@@ -25,9 +25,11 @@ class Role(str, Enum):
 class ReturnedFile:
     """A file found among the returns: on disk, or inside a zip or an email.
 
-    ``origin`` is the chain of containers down to the file itself, outermost first;
-    ``data`` holds the bytes of files that live inside a container (nothing is ever
-    extracted to disk), ``path`` the location of files that are on disk.
+    ``origin`` is the chain of containers down to the file itself, outermost first:
+    what findings name.  ``path`` is where the bytes are: the unit's file itself, or
+    for a file inside a container, the copy taken out into the run's work folder
+    (named by a number: never shown, never matched).  ``data`` holds the bytes instead,
+    for a caller that has them in hand; ``collect`` never sets it.
     """
 
     origin: tuple[str, ...]
@@ -44,6 +46,11 @@ class ReturnedFile:
     @property
     def display(self) -> str:
         return ORIGIN_SEPARATOR.join(self.origin)
+
+    @property
+    def in_container(self) -> bool:
+        """Taken out of a zip or an email: ``path`` is a work copy, not a place the user knows."""
+        return len(self.origin) > 1
 
     def read_bytes(self) -> bytes:
         if self.data is not None:
