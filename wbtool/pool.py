@@ -10,11 +10,11 @@ Workers are long-lived: starting a process per file would cost more than reading
 the file.  A round trip per file would too (a typical workbook reads in well under
 a millisecond), so the parent sends each worker a chunk of files — paths: files on
 disk, and those taken out of zips and emails into the run's work folder; bytes only
-for a file a caller handed over in memory — and the worker answers with one ``ReadResult`` per file as soon as it has it.  The parent
-therefore always knows which file a dead or stuck worker was on: the first
-unanswered file of its chunk.  That file becomes the finding, the rest of the chunk
-goes back to the queue, and the deadline restarts at every answer, so it bounds
-each file, not the chunk.
+for a file a caller handed over in memory — and the worker answers with one
+``ReadResult`` per file as soon as it has it.  The parent therefore always knows
+which file a dead or stuck worker was on: the first unanswered file of its chunk.
+That file becomes the finding, the rest of the chunk goes back to the queue, and
+the deadline restarts at every answer, so it bounds each file, not the chunk.
 
 Small batches still go through the pool: a file that hangs native code cannot be
 stopped in-process, and the pool's start (a fraction of a second) is the price of
