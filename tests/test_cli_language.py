@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gettext
 import string
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from wbtool.cli import DOMAIN, LOCALE_DIR, main
+from wbtool.errors import os_reason
 
 CATALOGUE = LOCALE_DIR / "zh_CN" / "LC_MESSAGES"
 # What Click says when nobody translates it.
@@ -102,3 +104,26 @@ def test_every_translation_keeps_click_s_placeholders():
 def test_the_catalogue_is_installed_with_the_package():
     setup = (Path(__file__).resolve().parents[1] / "setup.cfg").read_text(encoding="utf-8")
     assert "wbtool.cli = locale/*/LC_MESSAGES/*.mo" in setup
+
+
+@pytest.mark.parametrize(
+    "error, action, reason",
+    [
+        (PermissionError(errno.EACCES, "Permission denied"), "读取", "没有读取权限"),
+        (PermissionError(errno.EPERM, "Operation not permitted"), "写入", "没有写入权限"),
+        (FileNotFoundError(errno.ENOENT, "No such file or directory"), "读取", "文件或文件夹不存在，可能已被移走或改名"),
+        (OSError(errno.ENOSPC, "No space left on device"), "写入", "磁盘空间已满"),
+        (OSError(errno.EROFS, "Read-only file system"), "写入", "磁盘或文件夹是只读的"),
+        (OSError(errno.ENAMETOOLONG, "File name too long"), "写入", "文件名或路径过长"),
+        (OSError(errno.EXDEV, "Invalid cross-device link"), "写入", "系统错误 EXDEV"),
+        (OSError("a parser's own complaint"), "读取", "无法读取"),
+    ],
+)
+def test_a_system_error_is_told_in_chinese_never_in_the_systems_english(error, action, reason):
+    assert os_reason(error, action) == reason
+
+
+def test_a_file_open_in_excel_on_windows_is_told_as_such():
+    locked = PermissionError(errno.EACCES, "The process cannot access the file")
+    locked.winerror = 32  # ERROR_SHARING_VIOLATION, as Windows sets it
+    assert "正被其他程序打开" in os_reason(locked, "写入")

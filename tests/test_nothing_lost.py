@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import errno
 import os
 import stat
 from datetime import datetime, timezone
@@ -437,13 +438,14 @@ def test_full_disk_in_xlsxwriter_is_cannot_write_not_a_traceback(wuxi, tmp_path,
     from wbtool.io import master_xlsx
     from wbtool.merge import build_master
 
-    def full(self):
-        raise xlsxwriter.exceptions.FileCreateError("[Errno 28] No space left on device")
+    def full(self):  # as xlsxwriter raises it: the system's error inside
+        raise xlsxwriter.exceptions.FileCreateError(OSError(errno.ENOSPC, "No space left on device"))
 
     monkeypatch.setattr(xlsxwriter.Workbook, "close", full)
     result = check_returns([tmp_path], wuxi, read=read_here)
-    with pytest.raises(CannotWrite, match="磁盘"):
+    with pytest.raises(CannotWrite, match="磁盘空间已满") as raised:
         master_xlsx.write_master(build_master(result), tmp_path / "汇总" / "汇总.xlsx")
+    assert "No space" not in str(raised.value)
     assert not list((tmp_path / "汇总").glob("**/*.xlsx"))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .atomic import write_bytes
-from .errors import CannotWrite
+from .errors import CannotWrite, os_reason
 from .findings import finding
 from .io import manifest as manifests
 from .io.mailbox import Account, MailboxError, send_all
@@ -67,7 +67,7 @@ def notices(catalogue: Catalogue, templates_dir: str | Path, book: ContactBook |
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise PlanError(f"填报表“{path}”无法读取（{exc.strerror or exc}）。请重新运行 wbtool generate。") from None
+            raise PlanError(f"填报表“{path}”无法读取（{os_reason(exc, '读取')}）。请重新运行 wbtool generate。") from None
         plan.messages.append(notice_message(catalogue, item.unit, address, contact.person, item.file, data))
     return plan
 
@@ -161,7 +161,7 @@ def deliver(
     try:
         drafts = write_drafts(plan.messages, out, sender)
     except OSError as exc:
-        raise CannotWrite(f"草稿无法写入“{out}”（{exc.strerror or exc}）。") from exc
+        raise CannotWrite(f"草稿无法写入“{out}”（{os_reason(exc, '写入')}）。") from exc
     status = {message.draft_name: DRAFTED for message in plan.messages}
     findings = list(plan.findings)
     if account is not None and drafts:
@@ -170,7 +170,7 @@ def deliver(
         except MailboxError as exc:
             raise MailboxError(f"{exc} {KEPT_IN_LOG}") from exc
         except OSError as exc:
-            raise CannotWrite(f"发送记录无法写入“{out}”（{exc.strerror or exc}）；已发出的邮件请核对后再重新运行。") from exc
+            raise CannotWrite(f"发送记录无法写入“{out}”（{os_reason(exc, '写入')}）；已发出的邮件请核对后再重新运行。") from exc
         status.update(dict.fromkeys(report.sent, SENT))
         status.update(dict.fromkeys(report.already, SENT_BEFORE))
         unit_of = {message.draft_name: message.unit for message in plan.messages}

@@ -28,7 +28,7 @@ from . import identity as identities
 from .atomic import clean_stale, write_bytes
 from .carryover import CarryOver, carry_over
 from .check import check_read, sort_findings
-from .errors import CannotWrite, Refused
+from .errors import CannotWrite, Refused, os_reason
 from .findings import finding
 from .indicators import city_results, plan_year
 from .io import soffice
@@ -215,7 +215,7 @@ def _returns_in(folder: Path) -> list[str]:
 def _unwritable(path: Path, exc: OSError) -> Finding:
     return finding(
         "output-unwritable",
-        f"无法写入 {path}：{exc.strerror or exc}。请确认文件没有在 Excel/WPS 中打开、文件夹可写，然后重试。",
+        f"无法写入 {path}：{os_reason(exc, '写入')}。请确认文件没有在 Excel/WPS 中打开、文件夹可写，然后重试。",
         file=str(path),
     )
 
@@ -480,7 +480,7 @@ def _previous_master(path: Path, master: Master, catalogue: Catalogue) -> tuple[
         if not backup.exists():
             shutil.copy2(path, backup)
     except OSError as exc:
-        raise CannotWrite(f"无法备份上一版汇总表 {path}：{exc.strerror or exc}。为免丢失其中的定稿修改，本次未写入任何文件。") from exc
+        raise CannotWrite(f"无法备份上一版汇总表 {path}：{os_reason(exc, '写入')}。为免丢失其中的定稿修改，本次未写入任何文件。") from exc
     edits, _ = read_master_limited(path, catalogue.limit)
     if edits is None:
         return backup, None
@@ -488,7 +488,7 @@ def _previous_master(path: Path, master: Master, catalogue: Catalogue) -> tuple[
 
 
 def _cannot_write(exc: OSError, out: Path) -> CannotWrite:
-    return CannotWrite(f"无法写入输出文件：{exc.strerror or exc}（{exc.filename or out}）。请确认文件没有在 Excel/WPS/Word 中打开、文件夹可写，然后重试。")
+    return CannotWrite(f"无法写入输出文件：{os_reason(exc, '写入')}（{exc.filename or out}）。请确认文件没有在 Excel/WPS/Word 中打开、文件夹可写，然后重试。")
 
 
 def compilation_name(kind: str) -> str:
@@ -569,7 +569,7 @@ def _merge_indicators(master, year: int, targets: dict[str, Path], out: Path) ->
         write_bytes(targets["json"], findings_json(master.findings, master.catalogue))
         write_bytes(targets["csv"], findings_csv(master.findings))
     except OSError as exc:
-        raise CannotWrite(f"无法写入输出文件：{exc.strerror or exc}（{exc.filename or out}）。请确认文件没有在 Excel/WPS 中打开、文件夹可写，然后重试。") from exc
+        raise CannotWrite(f"无法写入输出文件：{os_reason(exc, '写入')}（{exc.filename or out}）。请确认文件没有在 Excel/WPS 中打开、文件夹可写，然后重试。") from exc
     return MergeResult(master=master, outputs=tuple(targets.values()), findings=master.findings)
 
 

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import outbox
+from ..errors import os_reason
 from ..io.contacts import with_addresses
 from ..io.mailbox import DEFAULT_TIMEOUT, Account, MailboxError, fetch_returns, parse_server
 from ..model import has_errors
@@ -212,7 +213,7 @@ def fetch(imap_url, user, out_dir, since, folder, timeout) -> None:
             except MailboxError as exc:
                 _fail(str(exc))
             except OSError as exc:
-                _fail(f"回收文件夹“{out_dir}”无法写入（{exc.strerror or exc}）。")
+                _fail(f"回收文件夹“{out_dir}”无法写入（{os_reason(exc, '写入')}）。")
     if report.rescanned:
         console.print("[yellow]邮箱文件夹已被服务器重建（UIDVALIDITY 变化），已重新检查全部邮件；保存过的不会重复保存。[/]")
     for path in report.saved:

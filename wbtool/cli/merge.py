@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import CannotWrite
+from ..errors import CannotWrite, os_reason
 from ..model import Finding, Severity, has_errors
 from ..pipeline import compile_materials
 from ..pipeline import merge as merge_returns
@@ -106,7 +106,7 @@ def report(master, out_path, catalog, dated) -> None:
     try:
         path, findings = report_from_master(master, out_path, catalogue=catalogue, dated=dated)
     except OSError as exc:
-        raise CannotWrite(f"报告无法写入：{exc.strerror or exc}。请关闭在 Word / WPS 中打开的报告后重试。") from exc
+        raise CannotWrite(f"报告无法写入：{os_reason(exc, '写入')}。请关闭在 Word / WPS 中打开的报告后重试。") from exc
     render_findings(findings, title="问题清单")
     if path is None:
         sys.exit(EXIT_CANNOT_RUN)

@@ -28,6 +28,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ..errors import os_reason
 from ..findings import finding
 from ..model import ORIGIN_SEPARATOR, Finding
 from .extract import BatchFull, Extraction
@@ -262,7 +263,7 @@ def read_zip(
         if exc.errno is None:
             return ZipContents((), (_unreadable_zip(where),))
         # No read permission, or moved away: the zip itself may be fine.
-        message = f"压缩包打不开（{_why_unopened(exc)}）。请检查文件是否还在、是否有读取权限后重试。"
+        message = f"压缩包打不开（{os_reason(exc, '读取')}）。请检查文件是否还在、是否有读取权限后重试。"
         return ZipContents((), (finding("file-unreadable", message, file=where),))
     except BROKEN_ZIP:
         return ZipContents((), (_unreadable_zip(where),))
@@ -363,15 +364,6 @@ def _inflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLi
                 )
             yield chunk
     budget.bytes -= size
-
-
-def _why_unopened(exc: OSError) -> str:
-    """Why the system would not open a file, in the users' words (strerror is English)."""
-    if isinstance(exc, PermissionError):
-        return "没有读取权限"
-    if isinstance(exc, FileNotFoundError):
-        return "文件已不在原处"
-    return exc.strerror or "无法访问"
 
 
 def _too_big(limits: ArchiveLimits) -> str:

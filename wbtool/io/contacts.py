@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..errors import os_reason
 from ..findings import finding
 from ..model import Catalogue, Finding
 from ..owners import squeeze
@@ -96,7 +97,7 @@ def read_contacts(path: str | Path, catalogue: Catalogue) -> ContactBook:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ContactsError(f"通讯录“{path}”无法打开：{exc.strerror or exc}") from exc
+        raise ContactsError(f"通讯录“{path}”无法打开：{os_reason(exc, '读取')}") from exc
     if path.suffix.lower() in (".csv", ".txt"):
         rows = _csv_rows(data)
     else:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..atomic import WORK_DIR
-from ..errors import CannotWrite
+from ..errors import CannotWrite, os_reason
 
 MiB = 1024 * 1024
 _FOLDER_PREFIX = "取出-"
@@ -79,7 +79,7 @@ class Extraction:
             return call(*args)
         except OSError as exc:
             raise CannotWrite(
-                f"无法在工作文件夹“{self.folder}”中写入从压缩包和邮件中取出的文件：{exc.strerror or exc}。"
+                f"无法在工作文件夹“{self.folder}”中写入从压缩包和邮件中取出的文件：{os_reason(exc, '写入')}。"
                 "请确认磁盘空间足够、文件夹可写后重试。"
             ) from exc
 
@@ -115,7 +115,7 @@ def work_folder(out: str | Path | None) -> Iterator[Path]:
         work.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=_FOLDER_PREFIX, dir=work))
     except OSError as exc:
-        raise CannotWrite(f"无法在输出文件夹“{out}”中建立工作文件夹：{exc.strerror or exc}。请确认文件夹可写后重试。") from exc
+        raise CannotWrite(f"无法在输出文件夹“{out}”中建立工作文件夹：{os_reason(exc, '写入')}。请确认文件夹可写后重试。") from exc
     try:
         yield folder
     finally:

@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UnreadableInput
+from ..errors import UnreadableInput, os_reason
 from ..model.imported import SourceDocument, SourceTable
 from . import crypto, read_docx, read_sheet, soffice
 from .read import HEADER_SEARCH_ROWS, header_columns
@@ -64,7 +64,7 @@ def load(path: str | Path) -> Loaded:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DocumentUnreadable(f"文件打不开（{exc.strerror or exc}）。请检查路径和读取权限。") from exc
+        raise DocumentUnreadable(f"文件打不开（{os_reason(exc, '读取')}）。请检查路径和读取权限。") from exc
     try:
         return _load(path.name, suffix, data)
     except DocumentUnreadable:

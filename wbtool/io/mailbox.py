@@ -45,7 +45,7 @@ from typing import Callable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from .. import __version__
-from ..errors import WbtoolError
+from ..errors import WbtoolError, os_reason
 from ..atomic import safe_stem, write_bytes, write_text
 from ..model import Progress
 from .mail import read_mail
@@ -119,8 +119,10 @@ def _talking(account: Account, what: str) -> Iterator[None]:
         if "timed out" in str(exc):
             raise MailboxError(f"{what}：邮件服务器 {server} 在 {timeout:g} 秒内没有响应。请检查网络和服务器地址、端口，或稍后再试。") from None
         raise MailboxError(f"{what}：邮件服务器 {server} 断开了连接（{exc}）。请稍后再试。") from None
-    except (smtplib.SMTPException, imaplib.IMAP4.error, OSError) as exc:
+    except (smtplib.SMTPException, imaplib.IMAP4.error) as exc:  # the server's own reply: worth quoting
         raise MailboxError(f"{what}：与邮件服务器 {server} 通信出错（{_text(exc)}）。") from None
+    except OSError as exc:
+        raise MailboxError(f"{what}：与邮件服务器 {server} 通信出错（{os_reason(exc)}）。") from None
 
 
 def _text(exc: BaseException) -> str:
@@ -369,7 +371,7 @@ def _saved(path: Path, data: bytes) -> None:
     try:
         write_bytes(path, data)
     except OSError as exc:
-        raise MailboxError(f"无法写入回收文件夹中的“{path.name}”（{exc.strerror or exc}）。请检查文件夹是否可写、磁盘是否已满。") from None
+        raise MailboxError(f"无法写入回收文件夹中的“{path.name}”（{os_reason(exc, '写入')}）。请检查文件夹是否可写、磁盘是否已满。") from None
 
 
 def fetch_returns(

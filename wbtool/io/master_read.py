@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_col_to_name
 
 from .. import layout, wordcount
+from ..errors import os_reason
 from ..findings import CODES, finding
 from ..layout import FINDING_COLUMNS
 from ..model import Finding, MasterEdits, MasterRow, Severity, UnitStatus
@@ -38,7 +39,7 @@ def read_master(path: str | Path, *, limit: int = 300) -> tuple[MasterEdits | No
         listed = _grid(book, sheets.get(layout.SHEET_FINDINGS))
     except Exception as exc:  # calamine raises its own error types for broken files
         # Not the library's English text (「Cannot detect file format」): one Chinese reason.
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "文件已损坏、已加密或不是 Excel 工作簿"
+        why = os_reason(exc, "读取") if isinstance(exc, OSError) and exc.errno is not None else "文件已损坏、已加密或不是 Excel 工作簿"
         return None, [finding("file-unreadable", f"汇总表无法打开（{why}）。请选择 wbtool merge 生成的汇总表；如已加密请先去掉密码。", file=file)]
 
     rows, findings = _table_rows(table, sheets[layout.SHEET_TABLE], file, limit)

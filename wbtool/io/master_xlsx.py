@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from .. import wordcount
 from ..atomic import atomic_path
-from ..errors import CannotWrite
+from ..errors import CannotWrite, os_reason
 from ..findings import CODES
 from ..layout import (
     COL_DEADLINE,
@@ -596,5 +596,7 @@ def write_master(master: Master, path: str | Path) -> Path:
         try:
             book.workbook.close()
         except xlsxwriter.exceptions.FileCreateError as exc:  # a full disk: not an OSError in xlsxwriter
-            raise CannotWrite(f"无法写入汇总表 {path}：{exc}。请确认磁盘有空间、文件夹可写，然后重试。") from exc
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc.__context__
+            why = os_reason(cause, "写入") if isinstance(cause, OSError) else "无法写入"
+            raise CannotWrite(f"无法写入汇总表 {path}：{why}。请确认磁盘有空间、文件夹可写，然后重试。") from exc
     return path

@@ -21,6 +21,7 @@ from typing import Sequence
 from xlsxwriter.utility import xl_col_to_name
 
 from .. import identity
+from ..errors import os_reason
 from ..findings import finding
 from ..layout import HEADER_SPELLINGS as HEADER_LABELS
 from ..layout import INDICATOR_COLUMNS, INDICATOR_REQUIRED, REQUIRED_ROLES
@@ -301,7 +302,7 @@ def read_file(file: ReturnedFile, password: str | None = None, *, time_zone: str
         if exc.errno is None:  # a parser's own OSError (olefile: "incomplete OLE sector"): the file is damaged
             return unreadable(file, "文件不完整或已损坏", advice=RESEND)
         # gone, locked, or no permission: the file itself may be fine, and may be read next time
-        message = f"文件打不开（{exc.strerror or '无法访问'}）。请检查文件是否还在、是否有读取权限后重试。"
+        message = f"文件打不开（{os_reason(exc, '读取')}）。请检查文件是否还在、是否有读取权限后重试。"
         return ReadResult(Role.UNREADABLE, findings=(finding("file-unreadable", message, file=file.display),), transient=True)
     except BaseException:  # calamine panics raise pyo3's PanicException, not an Exception
         return unreadable(file, "文件已损坏或格式无法识别", advice=RESEND)

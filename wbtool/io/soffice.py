@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import UnreadableInput
+from ..errors import UnreadableInput, os_reason
 
 DEFAULT_TIMEOUT = 120.0
 # Where the Windows installer puts it; the bureau's PC rarely has it on PATH.
@@ -92,7 +92,7 @@ def _run(command: list[str], timeout: float) -> None:
     try:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
     except OSError as exc:
-        raise ConversionError(f"无法启动 LibreOffice（{exc.strerror or exc}）。请检查安装，或把文件另存为 .docx 再试。") from exc
+        raise ConversionError(f"无法启动 LibreOffice（{os_reason(exc, '运行')}）。请检查安装，或把文件另存为 .docx 再试。") from exc
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
