@@ -17,6 +17,7 @@ import urllib.parse
 import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -92,6 +93,27 @@ def test_member_time_is_aware_local_time_or_the_extended_utc_timestamp():
     assert dos.modified_at == datetime(*make.WHEN).astimezone()
     assert utc.modified_at == datetime.fromtimestamp(stamp, timezone.utc)
     assert utc.modified_at.tzinfo is not None
+
+
+@pytest.fixture
+def machine_in_new_york(monkeypatch):
+    """This process's local time is New York's (the bureau's PC set to another zone)."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_zip_entrys_time_is_the_units_clock_read_in_the_catalogue_zone_not_this_machines(tmp_path, machine_in_new_york):
+    (tmp_path / "回收").mkdir()
+    (tmp_path / "回收" / "江阴市.zip").write_bytes(build_zip([RawMember("附件2.xlsx")]))
+    for zone in ("Asia/Shanghai", "Asia/Urumqi"):
+        with collect([tmp_path / "回收"], time_zone=zone) as collection:
+            [member] = collection.files
+            assert member.modified_at == datetime(*make.WHEN, tzinfo=ZoneInfo(zone))
+    with collect([tmp_path / "回收"]) as collection:  # the default: China's zone, whatever the machine's
+        assert collection.files[0].modified_at.utcoffset() == timedelta(hours=8)
 
 
 def test_gbk_name_that_is_also_valid_utf8_but_not_chinese_stays_gbk():
@@ -352,7 +374,7 @@ def test_gbk_rfc2047_attachment_names_and_sender_are_inherited_through_a_zip():
     for file in result.files:
         assert file.sender == "zhangsan@kjj.example.cn"
         assert file.sent_at == datetime(2024, 11, 20, 16, 5, 9, tzinfo=CHINA)
-    assert result.files[1].modified_at == datetime(*make.WHEN).astimezone()
+    assert result.files[1].modified_at == datetime(*make.WHEN, tzinfo=ZoneInfo("Asia/Shanghai"))  # the units' zone, not this machine's
     assert result.findings == ()
 
 

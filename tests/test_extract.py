@@ -12,6 +12,8 @@ import base64
 import email
 import email.policy
 import os
+import subprocess
+import sys
 import tempfile
 import zipfile
 from email.message import EmailMessage
@@ -21,6 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import packages as P
 import returns as R
 from wbtool.atomic import WORK_DIR, clean_stale
 from wbtool.identify import assignment_for
@@ -230,3 +233,63 @@ def test_a_large_attachment_arrives_whole_through_the_work_folder(tmp_path):
     with collect([tmp_path / "回收"]) as collection:
         [file] = collection.files
         assert file.read_bytes() == content and file.in_container
+
+
+FAKE_SOFFICE = """#!/bin/sh
+# Notes the folder it was asked to convert into, and converts nothing.
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--outdir" ]; then echo "$2" >> "$WBTOOL_TEST_SOFFICE_LOG"; fi
+  shift
+done
+exit 0
+"""
+
+
+@pytest.fixture
+def fake_soffice(tmp_path) -> tuple[dict, Path, Path]:
+    """An environment whose `soffice` logs where it converts to; the log; an empty $TMPDIR."""
+    if os.name != "posix":
+        pytest.skip("a shell script stands in for LibreOffice")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "soffice").write_text(FAKE_SOFFICE)
+    (fake / "soffice").chmod(0o755)
+    log, tmpdir = tmp_path / "soffice.log", tmp_path / "TMPDIR"
+    tmpdir.mkdir()
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}", "TMPDIR": str(tmpdir), "WBTOOL_TEST_SOFFICE_LOG": str(log)}
+    return env, log, tmpdir
+
+
+def _wbtool(env: dict, *args: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "wbtool", *args], env=env, capture_output=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr.decode(errors="replace")
+
+
+def test_libreoffice_converts_a_units_doc_inside_the_out_folder_never_in_tmpdir(wuxi, tmp_path, fake_soffice):
+    """A .doc 工作总结 is converted twice (measured, then read for the 汇编): each copy of
+    the unit's text is made in the run's work folder, and both are gone afterwards."""
+    env, log, tmpdir = fake_soffice
+    returns, out = tmp_path / "回收材料", tmp_path / "汇总"
+    R.fill(R.template(wuxi, UNIT, tmp_path / "t"), {t.no: "已完成" for t in wuxi.tasks_of(UNIT)}, returns / f"{UNIT}.xlsx")
+    docx = tmp_path / "word" / f"{UNIT}工作总结.docx"
+    docx.parent.mkdir()
+    docx.write_bytes(P.document("工作总结", P.paragraphs(3)))
+    R.resave([docx], "doc", returns)  # a real Word 97 file, made by the real LibreOffice
+    _wbtool(env, "merge", str(returns), "--out", str(out))
+    folders = [Path(line) for line in log.read_text().splitlines()]
+    assert len(folders) == 2
+    assert all((out / WORK_DIR) in folder.parents for folder in folders), folders
+    assert not (out / WORK_DIR).exists()
+    assert _files_in(tmpdir) == []
+
+
+def test_libreoffice_converts_an_xls_return_for_its_markup_inside_the_markup_folder(wuxi, tmp_path, fake_soffice):
+    env, log, tmpdir = fake_soffice
+    returns, markup = tmp_path / "回收材料", tmp_path / "退回修改"
+    filled = R.fill(R.template(wuxi, UNIT, tmp_path / "t"), {wuxi.tasks_of(UNIT)[0].no: "字" * (wuxi.limit + 9)}, tmp_path / "src" / f"{UNIT}.xlsx")
+    R.resave([filled], "xls", returns)
+    _wbtool(env, "check", str(returns), "--markup", str(markup))
+    [folder] = [Path(line) for line in log.read_text().splitlines()]
+    assert (markup / WORK_DIR) in folder.parents, folder
+    assert not (markup / WORK_DIR).exists()
+    assert _files_in(tmpdir) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,6 +33,8 @@ def faulty_read(file: ReturnedFile, password: str | None, *, time_zone: str) -> 
         time.sleep(0.15)
     if "pid" in name:
         return ReadResult(Role.ATTACHMENT, findings=(finding("attachment", str(os.getpid())),))
+    if "tempdir" in name:
+        return ReadResult(Role.ATTACHMENT, findings=(finding("attachment", tempfile.gettempdir()),))
     return read_file(file, password, time_zone=time_zone)
 
 
@@ -198,3 +201,11 @@ def test_a_capped_call_returns_raises_and_is_stopped():
         pool.call_capped(int, "不是数字")
     with pytest.raises(pool.CapExceeded, match="超时"):
         pool.call_capped(time.sleep, 30, timeout=0.5)
+
+
+def test_workers_make_their_temporary_files_in_the_scratch_folder_they_are_given(tmp_path):
+    files = [copy_of_filled("tempdir.xlsx")]
+    [given] = read_all(files, workers=1, reader=faulty_read, scratch=tmp_path)
+    [default] = read_all(files, workers=1, reader=faulty_read)
+    assert given.findings[0].message == str(tmp_path)
+    assert default.findings[0].message == tempfile.gettempdir() != str(tmp_path)

@@ -52,7 +52,6 @@ from .model import (
     MergeResult,
     Progress,
     Report,
-    ReturnedFile,
     Role,
     Severity,
     has_errors,
@@ -265,10 +264,12 @@ def _check(
     the caller removes; the collection too, for stages that read its files again."""
     # One progress total, the files read: collecting is quick next to reading, and a
     # bar that fills twice looks like a second pass.
-    collection = collect([str(p) for p in paths], into=folder)
+    collection = collect([str(p) for p in paths], into=folder, time_zone=catalogue.time_zone)
     if cache is not None:
         read = cached(read, cache)
-    results = read(collection.files, password=password, time_zone=catalogue.time_zone, progress=progress)
+    results = read(
+        collection.files, password=password, time_zone=catalogue.time_zone, progress=progress, scratch=collection.folder
+    )
     result = check_read(collection.files, results, catalogue, assignments=assignments, extra=collection.findings)
     return collection, result
 
@@ -291,13 +292,13 @@ def markup_returns_by_unit(paths: Sequence[str | Path], result: CheckResult, out
     if problem:
         raise Refused(problem)
     with work_folder(out_dir) as folder:
-        return _markup(collect([str(p) for p in paths], into=folder).files, result, out_dir)
+        return _markup(collect([str(p) for p in paths], into=folder), result, out_dir)
 
 
-def _markup(collected: Sequence[ReturnedFile], result: CheckResult, out_dir: Path) -> dict[str, list[Path]]:
+def _markup(collection: Collection, result: CheckResult, out_dir: Path) -> dict[str, list[Path]]:
     from .io.markup import target_name, write_markup
 
-    files = {file.display: file for file in collected}
+    files = {file.display: file for file in collection.files}
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         if f.file and f.severity is not Severity.INFO:
@@ -316,7 +317,7 @@ def _markup(collected: Sequence[ReturnedFile], result: CheckResult, out_dir: Pat
         target = out_dir / name
         try:
             # openpyxl on a unit's workbook is untrusted input: under the readers' limits.
-            data = _as_xlsx(file.read_bytes(), file.name)
+            data = _as_xlsx(file.read_bytes(), file.name, collection.folder)
             call_capped(write_markup, data, file.name, report.unit, by_file[report.file], target, timeout=20, memory_mb=512)
         except CapExceeded:
             # The unit's own copy could not be opened safely: the problem list alone.
@@ -328,14 +329,14 @@ def _markup(collected: Sequence[ReturnedFile], result: CheckResult, out_dir: Pat
 _CONVERTIBLE = {".xls", ".ods", ".et"}
 
 
-def _as_xlsx(data: bytes, name: str) -> bytes:
+def _as_xlsx(data: bytes, name: str, scratch: Path | None) -> bytes:
     """An .xls / .ods return as xlsx bytes (LibreOffice), so that its 退回修改 copy marks
     the unit's own cells, not only the problem list; unchanged when that cannot be done."""
     suffix = Path(name).suffix.lower()
     if suffix not in _CONVERTIBLE or not soffice.available():
         return data
     try:
-        return soffice.convert(data, suffix, "xlsx")
+        return soffice.convert(data, suffix, "xlsx", scratch=scratch)
     except soffice.ConversionError:
         return data
 
@@ -445,7 +446,7 @@ def _merge_checked(
             master_xlsx.write_master(master, targets["master"])
         finally:
             report_written()  # also when the master failed: no process is left behind
-        compiled, not_compiled = _compile(collection.files, result, out, password=password, read=read)
+        compiled, not_compiled = _compile(collection, result, out, password=password, read=read)
         # The findings files list everything, the 汇编's own problems included.
         findings = (*master.findings, *not_compiled)
         write_bytes(targets["json"], findings_json(findings, catalogue))
@@ -518,13 +519,13 @@ def compile_materials(
     with work_folder(out) as folder:
         collection, result = _check(paths, catalogue, folder, password, assignments, progress, read, None)
         try:
-            return (result, *_compile(collection.files, result, out, password=password, read=read))
+            return (result, *_compile(collection, result, out, password=password, read=read))
         except OSError as exc:
             raise _cannot_write(exc, out) from exc
 
 
 def _compile(
-    collected: Sequence[ReturnedFile], result: CheckResult, out: Path, *, password: str | None, read: ReadAll
+    collection: Collection, result: CheckResult, out: Path, *, password: str | None, read: ReadAll
 ) -> tuple[tuple[Path, ...], list[Finding]]:
     """Read the 典型经验 and 工作总结 again, whole, and write one 汇编 of each kind that came.
 
@@ -537,14 +538,18 @@ def _compile(
     from .io.compilation_docx import write_compilation
     from .io.read import read_content
 
-    files = {file.display: file for file in collected}
+    files = {file.display: file for file in collection.files}
     written, findings = [], []
     for kind in COMPILED:
         items = [item for item in to_compile(result.materials, kind, catalogue) if item.file in files]
         if not items:
             continue
         read_back = read(
-            [files[item.file] for item in items], password=password, time_zone=catalogue.time_zone, reader=read_content
+            [files[item.file] for item in items],
+            password=password,
+            time_zone=catalogue.time_zone,
+            reader=read_content,
+            scratch=collection.folder,
         )
         for item, back in zip(items, read_back):
             if back.content is None and item.material.problem is None:

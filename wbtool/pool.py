@@ -31,6 +31,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -38,6 +39,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Callable, Sequence, TypeVar
 
 from .model import DEFAULT_TIME_ZONE, Progress, ReadResult, ReturnedFile, time_zone as zone_named
@@ -74,6 +76,7 @@ def read_all(
     memory_mb: int = DEFAULT_MEMORY_MB,
     progress: Progress | None = None,
     reader: Reader | None = None,
+    scratch: str | Path | None = None,
 ) -> list[ReadResult]:
     """Read every file, in the order given; one bad file never stops the batch.
 
@@ -82,8 +85,11 @@ def read_all(
     (seconds) and ``memory_mb`` bound each file.  ``reader`` is the
     function a worker applies to a file; it must be importable by name (tests use it
     to simulate files that hang or crash a parser); by default ``io.read.read_file``.
-    ``progress(done, total)`` is called once per file read.  A ``time_zone`` that
-    names no zone raises ``ValueError`` before anything is read.
+    ``progress(done, total)`` is called once per file read.  ``scratch`` is the
+    folder for the temporary files the workers make (LibreOffice's copies of a .doc):
+    the run's work folder, so that no unit's text lands in a shared $TMPDIR; by
+    default the system's.  A ``time_zone`` that names no zone raises ``ValueError``
+    before anything is read.
     """
     # The readers are imported here, not at the top: the ``wbtool`` command imports
     # this module first thing to start the server, and needs the readers only now.
@@ -98,12 +104,12 @@ def read_all(
     batch = _Batch(files, (password, time_zone), timeout, progress)
     pool: list[_Worker] = []
     try:
-        pool = _Worker.start_many(reader, memory_mb, size)
+        pool = _Worker.start_many(reader, memory_mb, size, scratch)
         while batch.unfinished:
             for index, worker in enumerate(pool):
                 if not worker.jobs and batch.pending:
                     if worker.stopped:  # replaced only once there is work for it: no worker started just to stop
-                        worker = pool[index] = _Worker.start(reader, memory_mb)
+                        worker = pool[index] = _Worker.start(reader, memory_mb, scratch)
                     batch.dispatch(worker, len(pool))
             ready = batch.wait([worker for worker in pool if worker.jobs])
             for worker in pool:
@@ -329,18 +335,19 @@ class _Worker:
     stopped: bool = False
 
     @classmethod
-    def start(cls, reader: Reader, memory_mb: int) -> _Worker:
-        return cls.start_many(reader, memory_mb, 1)[0]
+    def start(cls, reader: Reader, memory_mb: int, scratch: str | Path | None = None) -> _Worker:
+        return cls.start_many(reader, memory_mb, 1, scratch)[0]
 
     @classmethod
-    def start_many(cls, reader: Reader, memory_mb: int, count: int) -> list[_Worker]:
+    def start_many(cls, reader: Reader, memory_mb: int, count: int, scratch: str | Path | None = None) -> list[_Worker]:
         """Start ``count`` workers and wait until all are ready: they boot side by side."""
         context = _context()
         workers = []
         try:
             for _ in range(count):
                 parent_end, child_end = context.Pipe()
-                process = context.Process(target=_serve, args=(child_end, reader, memory_mb, os.getpid()), daemon=True)
+                serve_args = (child_end, reader, memory_mb, os.getpid(), None if scratch is None else str(scratch))
+                process = context.Process(target=_serve, args=serve_args, daemon=True)
                 process.start()
                 child_end.close()
                 workers.append(cls(process, parent_end))
@@ -443,9 +450,11 @@ def _parent_death_signal() -> None:
         pass
 
 
-def _serve(conn: Connection, reader: Reader, memory_mb: int, parent: int | None = None) -> None:
+def _serve(conn: Connection, reader: Reader, memory_mb: int, parent: int | None = None, scratch: str | None = None) -> None:
     """A worker: read the chunks the parent sends, answering file by file, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if scratch is not None:
+        tempfile.tempdir = scratch  # the process is ours: every library's temporary file goes there
     if parent is not None:
         die_with(parent)
     _silence_stderr()

@@ -23,7 +23,7 @@ import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from io import BytesIO
 from pathlib import Path
 from typing import Callable, Iterator
@@ -214,22 +214,24 @@ def _extra_fields(extra: bytes):
 # ---------------------------------------------------------------------------
 
 
-def member_time(info: zipfile.ZipInfo) -> datetime | None:
-    """When the member was last modified, as an aware local datetime.
+def member_time(info: zipfile.ZipInfo, zone: tzinfo | None = None) -> datetime | None:
+    """When the member was last modified, as an aware datetime.
 
     The DOS time in every header has no time zone: it is the local time of the
-    machine that made the zip.  Units and the bureau share a time zone, so it is
-    read as local time here.  The Info-ZIP extended timestamp, when present, is
-    real UTC and wins.
+    machine that made the zip, a unit's.  It is read in ``zone`` (the units' zone,
+    the catalogue's), or in this computer's when none is given.  The Info-ZIP
+    extended timestamp, when present, is real UTC and wins.
     """
     for field_id, data in _extra_fields(info.extra):
         if field_id == _EXTRA_TIMESTAMP and len(data) >= 5 and data[0] & 1:
             (seconds,) = struct.unpack("<i", data[1:5])
             try:
-                return datetime.fromtimestamp(seconds, timezone.utc).astimezone()
+                return datetime.fromtimestamp(seconds, timezone.utc).astimezone(zone)
             except (OverflowError, OSError, ValueError):
                 break
     try:
+        if zone is not None:
+            return datetime(*info.date_time, tzinfo=zone)
         return datetime(*info.date_time).astimezone()
     except (ValueError, OverflowError, OSError):
         return None  # a header with month 0 or similar
@@ -248,6 +250,7 @@ def read_zip(
     budget: Budget,
     into: Extraction,
     wanted: Callable[[str], bool] = lambda name: True,
+    zone: tzinfo | None = None,
 ) -> ZipContents:
     """Take every safe member out of a zip, into files of ``into``.
 
@@ -255,7 +258,7 @@ def read_zip(
     ``where › member``); ``wanted`` filters out members not worth reading (system
     litter) before a byte of them is inflated.  Unsafe, encrypted and unreadable
     members, and those past the batch's bound, become findings; the others are
-    returned in archive order.
+    returned in archive order, their times read in ``zone`` (``member_time``).
     """
     try:
         archive = zipfile.ZipFile(BytesIO(source) if isinstance(source, bytes) else source)
@@ -279,7 +282,7 @@ def read_zip(
             )
             return ZipContents((), (finding("archive-unsafe", message, file=where),))
         budget.entries -= len(entries)
-        return _read_members(archive, entries, where, limits, budget, into, wanted)
+        return _read_members(archive, entries, where, limits, budget, into, wanted, zone)
 
 
 def _read_members(
@@ -290,6 +293,7 @@ def _read_members(
     budget: Budget,
     into: Extraction,
     wanted: Callable[[str], bool],
+    zone: tzinfo | None,
 ) -> ZipContents:
     findings: list[Finding] = []
     members: list[Member] = []
@@ -316,7 +320,7 @@ def _read_members(
             except BROKEN_ZIP as error:
                 findings.append(_unreadable_member(place, error))
             else:
-                members.append(Member(name=name, path=path, size=size, modified_at=member_time(info)))
+                members.append(Member(name=name, path=path, size=size, modified_at=member_time(info, zone)))
     return ZipContents(tuple(members), tuple(findings))
 
 

@@ -8,9 +8,10 @@ in their own processes, and the command holds none of the batch.  What cannot be
 used safely becomes a finding.  Which file is a form and which a 工作总结 is not
 decided here: every leaf file is returned, only system litter is dropped.
 
-Times: ``modified_at`` and ``sent_at`` are always time-zone aware.  File system
-times and zip entry times (which carry no zone) are taken as this computer's local
-time; email dates keep the zone their Date header gives.
+Times: ``modified_at`` and ``sent_at`` are always time-zone aware.  Zip entry
+times carry no zone (they are the local time of the unit's computer) and are read in
+the units' zone, the catalogue's (``time_zone``); file system times are instants and
+are given in that zone too; email dates keep the zone their Date header gives.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ import shutil
 import tempfile
 import weakref
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from ..atomic import WORK_DIR
 from ..findings import finding
-from ..model import ORIGIN_SEPARATOR, Finding, Progress, ReturnedFile
+from ..model import DEFAULT_TIME_ZONE, ORIGIN_SEPARATOR, Finding, Progress, ReturnedFile, time_zone as zone_named
 from .archive import ArchiveLimits, Budget, read_zip
 from .extract import PRIVATE_PREFIX, BatchFull, Extraction
 from .mail import BROKEN_MAIL, read_mail
@@ -57,6 +58,9 @@ class Collection:
 
     files: tuple[ReturnedFile, ...]
     findings: tuple[Finding, ...]
+    # Where the files taken out of zips and emails are; the place for the readers'
+    # temporary files too (``pool.read_all(scratch=…)``): it goes when the run ends.
+    folder: Path | None = None
     _finalizer: weakref.finalize | None = field(default=None, compare=False, repr=False)
 
     def close(self) -> None:
@@ -76,6 +80,7 @@ def collect(
     into: str | Path | None = None,
     progress: Progress | None = None,
     limits: ArchiveLimits | None = None,
+    time_zone: str = DEFAULT_TIME_ZONE,
 ) -> Collection:
     """Every returned file under ``paths`` (folders, files, zips, .eml).
 
@@ -83,12 +88,14 @@ def collect(
     caller provides and removes (``extract.work_folder``); without it, into a private
     temporary folder that lives as long as the returned collection.  Files are sorted
     by their origin display.  ``progress(done, total)`` is called after each file
-    found on disk (a zip or an email counts as one).
+    found on disk (a zip or an email counts as one).  ``time_zone`` is the units'
+    zone (an IANA name: the catalogue's), in which zip entry times are read.
     """
     limits = limits or ArchiveLimits()
+    zone = zone_named(time_zone)
     folder = Path(into) if into is not None else Path(tempfile.mkdtemp(prefix=PRIVATE_PREFIX))
     try:
-        collector = _Collector(limits, Extraction(folder, limits.max_batch))
+        collector = _Collector(limits, Extraction(folder, limits.max_batch), zone)
         on_disk = [item for path in paths for item in collector.walk(path)]
         for done, (origin, path) in enumerate(on_disk, start=1):
             collector.take_from_disk(origin, path)
@@ -101,6 +108,7 @@ def collect(
     collection = Collection(
         files=tuple(sorted(collector.files, key=lambda file: file.display)),
         findings=tuple(collector.findings),
+        folder=folder,
     )
     if into is None:
         collection._finalizer = weakref.finalize(collection, shutil.rmtree, folder, ignore_errors=True)
@@ -132,8 +140,9 @@ class _Carrier:
 
 
 class _Collector:
-    def __init__(self, limits: ArchiveLimits, extraction: Extraction) -> None:
+    def __init__(self, limits: ArchiveLimits, extraction: Extraction, zone: tzinfo) -> None:
         self.limits = limits
+        self.zone = zone
         self.extraction = extraction  # the files taken out of zips and emails, and their total
         self.files: list[ReturnedFile] = []
         self.findings: list[Finding] = []
@@ -217,7 +226,7 @@ class _Collector:
         elif suffix in UNSUPPORTED_ARCHIVE_SUFFIXES:
             self.note("archive-unsupported", _unsupported_archive(suffix), origin)
         else:
-            modified = datetime.fromtimestamp(status.st_mtime).astimezone()
+            modified = datetime.fromtimestamp(status.st_mtime, self.zone)
             self.files.append(ReturnedFile(origin=origin, path=str(path), modified_at=modified))
 
     # --- containers --------------------------------------------------------
@@ -261,7 +270,9 @@ class _Collector:
 
     def _open_zip(self, origin: tuple[str, ...], source: Path, carrier: _Carrier) -> None:
         where = ORIGIN_SEPARATOR.join(origin)
-        contents = read_zip(source, where, limits=self.limits, budget=carrier.budget, into=self.extraction, wanted=_wanted)
+        contents = read_zip(
+            source, where, limits=self.limits, budget=carrier.budget, into=self.extraction, wanted=_wanted, zone=self.zone
+        )
         self.findings.extend(contents.findings)
         if not contents.members and not contents.findings:
             self.note("file-empty", "压缩包里没有任何文件。请单位确认后把要报送的文件打包重发。", origin)

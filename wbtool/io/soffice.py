@@ -52,17 +52,19 @@ def available() -> bool:
     return find() is not None
 
 
-def convert(data: bytes, suffix: str, to: str, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+def convert(data: bytes, suffix: str, to: str, *, timeout: float = DEFAULT_TIMEOUT, scratch: str | Path | None = None) -> bytes:
     """The file ``data`` (whose format the name suffix ``suffix`` such as ".doc" tells) converted to ``to``.
 
     ``to`` is LibreOffice's target: "docx", "xlsx", "pdf", or with a filter,
     'doc:MS Word 97' (no quotes around the filter name).  Returns the converted file's bytes; raises ``ConversionError``.
+    The copy, the result and LibreOffice's profile are made in a folder inside
+    ``scratch`` (a run's work folder; by default the system's temporary folder).
     """
     program = find()
     if program is None:
         raise ConversionError(NOT_INSTALLED)
     extension = to.split(":", 1)[0]
-    with tempfile.TemporaryDirectory(prefix="wbtool-soffice-") as work:
+    with tempfile.TemporaryDirectory(prefix="wbtool-soffice-", dir=scratch) as work:
         folder = Path(work)
         source = folder / f"input{suffix.lower()}"
         source.write_bytes(data)
