@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
+from openpyxl import load_workbook
+
+from wbtool import layout
 from wbtool.findings import finding
 from wbtool.model import CheckResult, Entry, FileReport, Role
 
@@ -60,3 +64,17 @@ def fill_of(cell) -> str | None:
     return None if colour is None else "#" + colour[-6:]
 
 
+def set_final(master: Path, no: int, text: str) -> None:
+    """Type ``text`` into task ``no``'s 定稿 cell and save, as the bureau does in Excel."""
+    book = load_workbook(master)
+    sheet = book[layout.SHEET_TABLE]
+    header = next(r for r in sheet.iter_rows() if any(c.value == layout.COL_FINAL for c in r))
+    final_col = next(c.column for c in header if c.value == layout.COL_FINAL)
+    no_col = next(c.column for c in header if c.value == layout.COL_NO)
+    for row in sheet.iter_rows(min_row=header[0].row + 1):
+        if str(row[no_col - 1].value).strip() == str(no):
+            row[final_col - 1].value = text
+            break
+    else:
+        raise AssertionError(f"task {no} not in master")
+    book.save(master)

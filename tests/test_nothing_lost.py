@@ -19,6 +19,7 @@ import pytest
 from openpyxl import load_workbook
 
 import returns as R
+from masters import set_final
 from wbtool import layout
 from wbtool.errors import Refused
 from wbtool.io.findings_out import findings_csv
@@ -41,21 +42,6 @@ def _codes(result, unit=None, task=None):
     return [f.code for f in result.findings if (unit is None or f.unit == unit) and (task is None or f.task == task)]
 
 
-def _set_final(master: Path, no: int, text: str) -> None:
-    book = load_workbook(master)
-    sheet = book[layout.SHEET_TABLE]
-    header = next(r for r in sheet.iter_rows() if any(c.value == layout.COL_FINAL for c in r))
-    final_col = next(c.column for c in header if c.value == layout.COL_FINAL)
-    no_col = next(c.column for c in header if c.value == layout.COL_NO)
-    for row in sheet.iter_rows(min_row=header[0].row + 1):
-        if str(row[no_col - 1].value).strip() == str(no):
-            row[final_col - 1].value = text
-            break
-    else:
-        raise AssertionError(f"task {no} not in master")
-    book.save(master)
-
-
 # ---------------------------------------------------------------------------
 # 1. a re-merge into the same --out keeps the bureau's 定稿 edits
 # ---------------------------------------------------------------------------
@@ -68,8 +54,8 @@ def test_remerge_into_same_out_keeps_bureau_final_edits_and_a_dated_backup(wuxi,
     out = tmp_path / "汇总"
     _merge(returns, out, wuxi)
     master = out / output_names(wuxi)["master"]
-    _set_final(master, tasks[0], "局里改写的定稿")
-    _set_final(master, tasks[1], "局里改写的第二条")
+    set_final(master, tasks[0], "局里改写的定稿")
+    set_final(master, tasks[1], "局里改写的第二条")
 
     # A late return arrives from another unit; a correction changes the second task.
     R.fill(R.template(wuxi, OTHER, tmp_path / "t2"), {t.no: "补报" for t in wuxi.tasks_of(OTHER)}, returns / f"{OTHER}.xlsx")
@@ -615,7 +601,7 @@ def test_merge_command_says_what_it_carried_over_and_where_the_backup_is(wuxi, t
     out = tmp_path / "汇总"
     first = CliRunner().invoke(main, ["merge", str(returns), "--out", str(out)])
     assert first.exit_code in (0, 1), first.output
-    _set_final(out / output_names(wuxi)["master"], tasks[0], "局里改写的定稿")
+    set_final(out / output_names(wuxi)["master"], tasks[0], "局里改写的定稿")
     again = CliRunner().invoke(main, ["merge", str(returns), "--out", str(out)])
     text = again.output.replace("\n", "")
     assert "备份" in text and "沿用了上一版汇总表中修改过的定稿 1 项" in text, again.output
