@@ -52,6 +52,7 @@ DEFERRED_OK = {
     ("wbtool.io.read", "wbtool.io.read_pdf"),
     ("wbtool.__main__", "wbtool.pool"),
     ("wbtool.__main__", "wbtool.cli"),
+    ("wbtool.cli.catalog_import", "wbtool.catalog_import"),
 }
 
 

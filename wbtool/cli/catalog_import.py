@@ -6,7 +6,6 @@ import sys
 
 import click
 
-from ..catalog_import import ImportRefused, import_catalogue
 from ..model import Severity
 from ..model.imported import NOTICE_LABELS
 from ._common import EXIT_BLOCKING, EXIT_CANNOT_RUN, EXIT_OK, OPTIONS_METAVAR, console, err_console, render_findings
@@ -27,6 +26,10 @@ def import_(files: tuple[str, ...], out: str, catalogue_id: str | None, force: b
     并列为“提示”，请逐条核对后再生成填报表。
     退出码：0 = 已导入且检查无错误；1 = 已导入，但清单有错误需修改；2 = 无法导入。
     """
+    # Here, not at the top: the notice readers (python-docx, the table readers) cost every
+    # command ~0.06 s of start-up, and only this one reads a notice.
+    from ..catalog_import import ImportRefused, import_catalogue
+
     try:
         result = import_catalogue(files, out, catalogue_id=catalogue_id, force=force)
     except ImportRefused as exc:
