@@ -14,7 +14,9 @@ Batches of returned workbooks in bench/_work/:
 For each row of the table, every line is a command timed from launch to exit:
 
 - ``wbtool merge`` cold (empty read cache), with ``--no-cache``, with one new file
-  (the cache filled by a merge of all files but one), and with nothing new;
+  (the cache filled by a merge of all files but one), and with nothing new; the last
+  two both into a fresh ``--out`` and into the ``--out`` of the run before, as the
+  bureau re-runs (定稿 carried over, previous master backed up, run record read);
 - ``pandas.read_excel(engine="calamine", header=None)`` of the form sheet +
   ``concat`` + ``to_excel(engine="xlsxwriter")``, the strongest plain pipeline, and
   pandas' default (openpyxl both ways) — no checks, no report.
@@ -356,15 +358,20 @@ def launch(argv: list[str], env: dict | None = None) -> dict:
     return {"seconds": seconds, "cpu": cpu, "own_mb": usage.ru_maxrss / 1024, "children_mb": others}
 
 
-def merge_argv(folder: Path, catalogue: Path, out: Path) -> list[str]:
-    """A merge into a fresh ``out``: a folder left by an earlier run would add the 定稿 carry-over and a backup."""
-    shutil.rmtree(out, ignore_errors=True)
+def merge_argv(folder: Path, catalogue: Path, out: Path, *, fresh: bool = True) -> list[str]:
+    """A merge into a fresh ``out``: a folder left by an earlier run would add the 定稿 carry-over and a backup.
+
+    ``fresh=False``: into ``out`` as the run before left it, as the bureau re-runs
+    (the 定稿 carried over, the previous master backed up, the run record read).
+    """
+    if fresh:
+        shutil.rmtree(out, ignore_errors=True)
     return [sys.executable, "-m", "wbtool", "merge", str(folder), "--catalog", str(catalogue), "--out", str(out)]
 
 
-def merge_command(folder: Path, catalogue: Path, out: Path, cache: Path | None) -> tuple[list[str], dict]:
+def merge_command(folder: Path, catalogue: Path, out: Path, cache: Path | None, *, fresh: bool = True) -> tuple[list[str], dict]:
     env = dict(os.environ)
-    argv = merge_argv(folder, catalogue, out)
+    argv = merge_argv(folder, catalogue, out, fresh=fresh)
     if cache is None:
         argv.append("--no-cache")
     else:
@@ -416,17 +423,19 @@ def table_rows(scenario: str, n: int, repeat: int, openpyxl_too: bool) -> list[t
         shutil.rmtree(cache, ignore_errors=True)
         timed("merge cold", *merge_command(folder, catalogue, scratch / "cold", cache))
         timed("merge nothing new", *merge_command(folder, catalogue, scratch / "warm", cache))
-        shutil.rmtree(cache, ignore_errors=True)
+        timed("merge nothing new, same --out", *merge_command(folder, catalogue, scratch / "cold", cache, fresh=False))
         run_before = folder_of(paths[:-1], scratch / "before")
-        launch(*merge_command(run_before, catalogue, scratch / "before-out", cache))
-        timed("merge one new", *merge_command(folder, catalogue, scratch / "one-new", cache))
+        for into, kind in (("one-new", "merge one new"), ("before-out", "merge one new, same --out")):
+            shutil.rmtree(cache, ignore_errors=True)
+            launch(*merge_command(run_before, catalogue, scratch / "before-out", cache))
+            timed(kind, *merge_command(folder, catalogue, scratch / into, cache, fresh=into == "one-new"))
         timed("merge --no-cache", *merge_command(folder, catalogue, scratch / "no-cache", None))
         if BEFORE is not None:
             timed("merge before (--before)", *before_command(folder, catalogue, scratch / "before-code"))
         timed("pandas calamine+xlsxwriter", [sys.executable, "-c", PANDAS_SCRIPT, "calamine", str(scratch / "pandas-c"), *map(str, paths)])
     if openpyxl_too:  # ten seconds and more a run: once
         timed("pandas openpyxl", [sys.executable, "-c", PANDAS_SCRIPT, "openpyxl", str(scratch / "pandas-o"), *map(str, paths)])
-    same = same_outputs(scratch / "cold", scratch / "warm") and same_outputs(scratch / "cold", scratch / "one-new")
+    same = all(same_outputs(scratch / "cold", scratch / into) for into in ("warm", "one-new", "before-out"))
     rows = [(kind, median_of(figures)) for kind, figures in runs.items()]
     rows.append(("  (warm outputs = cold outputs)", {"same": same}))
     return rows
@@ -437,6 +446,8 @@ def same_outputs(cold: Path, warm: Path) -> bool:
     from python_calamine import CalamineWorkbook
 
     for path in sorted(cold.iterdir()):
+        if path.name.startswith("."):  # the run record: digests of files whose made-at times differ
+            continue
         other = warm / path.name
         if path.suffix == ".xlsx":
             a, b = CalamineWorkbook.from_path(str(path)), CalamineWorkbook.from_path(str(other))

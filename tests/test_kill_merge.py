@@ -77,7 +77,9 @@ def test_merge_killed_at_random_moments_leaves_previous_master_no_child_no_temp_
     tmp = tmp_path / "TMPDIR"
     tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp)}
-    command = [sys.executable, "-m", "wbtool", "merge", str(batch), "--out", str(out)]
+    # --no-cache: every run writes its outputs (with nothing new, a run would leave them
+    # as they are, and a kill would not land while writing).
+    command = [sys.executable, "-m", "wbtool", "merge", str(batch), "--out", str(out), "--no-cache"]
     first = subprocess.run(command, env=env, capture_output=True, timeout=120)
     assert first.returncode in (0, 1), first.stderr.decode()
     master = out / output_names(wuxi)["master"]

@@ -36,6 +36,7 @@ from .io.collect import Collection, collect
 from .io.extract import work_folder
 from .io.findings_out import findings_csv, findings_json
 from .io.read_cache import cached
+from .io.run_record import RunRecord, code_digest, outputs_intact, read_record, write_record
 from .merge import build_master
 from .package import COMPILED, compilation, to_compile
 from .model import (
@@ -58,7 +59,7 @@ from .model import (
 )
 from .plan import manifest_of, new_batch_id, plan, valid_batch_id
 from .pool import CapExceeded, ReadAll, call_capped, in_background, read_all
-from .report import build_indicator_report, build_report, check_edits, pending_finals, view_of
+from .report import build_indicator_report, build_report, check_edits, pending_finals, report_date, view_of
 
 # The writers are imported by the stage that uses them, inside its function: each
 # brings a heavy library (xlsxwriter 0.05 s, python-docx 0.07 s, openpyxl 0.18 s),
@@ -407,7 +408,8 @@ def merge(
     clean_stale(out)  # temporary files of a run that was killed
     with work_folder(out) as folder:
         collection, result = _check(paths, catalogue, folder, password, assignments, progress, read, cache)
-        return _merge_checked(paths, collection, result, catalogue, out, targets, password, read, dated, year)
+        remember = cache is not None  # ``--no-cache`` asks for everything afresh
+        return _merge_checked(paths, collection, result, catalogue, out, targets, password, read, dated, year, remember)
 
 
 def _merge_checked(
@@ -421,8 +423,13 @@ def _merge_checked(
     read: ReadAll,
     dated: date | None,
     year: int | None,
+    remember: bool,
 ) -> MergeResult:
-    """``merge`` once the returns are checked: the master, the report, the 汇编, the findings."""
+    """``merge`` once the returns are checked: the master, the report, the 汇编, the findings.
+
+    With ``remember``, a run made from exactly what the last one was made from, whose
+    outputs are still as that run wrote them, leaves them as they are (``io.run_record``).
+    """
     from .io import master_xlsx
 
     if not result.files:
@@ -430,14 +437,12 @@ def _merge_checked(
     master = build_master(result)
     if year is not None:
         return _merge_indicators(master, year, targets, out)
+    fingerprint = _fingerprint(master, collection, password, dated) if remember else None
+    record = _same_run(out, fingerprint, targets.values())
+    if record is not None:
+        return _unchanged(master, record, targets["master"], out)
     backup, carried = _previous_master(targets["master"], master, catalogue)
-    if carried is not None:
-        master = replace(
-            master, rows=carried.rows, findings=tuple(sort_findings([*master.findings, *carried.findings]))
-        )
-    # Tasks the report prints as 「（待定稿）」 are listed with every other finding
-    # (after the carry-over: a carried 定稿 is not pending).
-    master = replace(master, findings=master.findings + tuple(pending_finals(view_of(master))))
+    master = _with_finals(master, carried)
     try:
         # Two writers, two cores: the Word report is written in a process of its own
         # while this one writes the master workbook.
@@ -451,6 +456,8 @@ def _merge_checked(
         findings = (*master.findings, *not_compiled)
         write_bytes(targets["json"], findings_json(findings, catalogue))
         write_bytes(targets["csv"], findings_csv(findings))
+        if fingerprint is not None:
+            write_record(out, fingerprint, (*targets.values(), *compiled), not_compiled)
     except OSError as exc:
         raise _cannot_write(exc, out) from exc
     return MergeResult(
@@ -461,6 +468,64 @@ def _merge_checked(
         finals_kept=carried.kept if carried else 0,
         finals_review=carried.review if carried else 0,
     )
+
+
+def _fingerprint(master: Master, collection: Collection, password: str | None, dated: date | None) -> str:
+    """Everything the outputs of a merge are made from, as one digest.
+
+    The master as built from the returns (its ``repr``: frozen data, the catalogue
+    inside), the report's date, the documents the 汇编 would copy (their bytes: the
+    master knows only their length), the password they are opened with, and the code
+    that writes it all.  Not the previous master: its digest is checked on its own.
+    """
+    catalogue = master.catalogue
+    digest = hashlib.sha256(code_digest().encode())
+    digest.update(f"{report_date(catalogue, dated)}\0{password or ''}\0".encode())
+    digest.update(repr(replace(master, made_at=datetime.min)).encode())
+    files = {file.display: file for file in collection.files}
+    for kind in COMPILED:
+        for item in to_compile(master.materials, kind, catalogue):
+            if item.file in files:
+                digest.update(hashlib.sha256(files[item.file].read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _same_run(out: Path, fingerprint: str | None, expected: Iterable[Path]) -> RunRecord | None:
+    """The last run's record, when this run would write what that one wrote and its outputs are intact."""
+    if fingerprint is None:
+        return None
+    record = read_record(out)
+    if record is None or record.fingerprint != fingerprint or not outputs_intact(out, record, expected):
+        return None
+    return record
+
+
+def _unchanged(master: Master, record: RunRecord, path: Path, out: Path) -> MergeResult:
+    """The result of a run whose outputs are already in ``out``: nothing is written.
+
+    The master is read back as it stands (its 定稿, as the bureau may have kept them
+    from an earlier run), so the result says what the files say.
+    """
+    edits, _ = read_master_limited(path, master.catalogue.limit)
+    carried = carry_over(master.rows, edits, file=str(path)) if edits is not None else None
+    master = _with_finals(master, carried)
+    return MergeResult(
+        master=master,
+        outputs=tuple(out / name for name in record.outputs),
+        findings=(*master.findings, *record.findings),
+        finals_kept=carried.kept if carried else 0,
+        finals_review=carried.review if carried else 0,
+        unchanged=True,
+    )
+
+
+def _with_finals(master: Master, carried: CarryOver | None) -> Master:
+    """The master with the 定稿 carried over from the previous one, and a finding for each still pending."""
+    if carried is not None:
+        master = replace(master, rows=carried.rows, findings=tuple(sort_findings([*master.findings, *carried.findings])))
+    # Tasks the report prints as 「（待定稿）」 are listed with every other finding
+    # (after the carry-over: a carried 定稿 is not pending).
+    return replace(master, findings=master.findings + tuple(pending_finals(view_of(master))))
 
 
 BACKUP_FORMAT = "{stem}-备份-{when:%Y%m%d-%H%M%S}{suffix}"

@@ -92,7 +92,7 @@ def return_options(func):
             "--no-cache",
             "no_cache",
             is_flag=True,
-            help="不用读取缓存，每个文件都重新读取（缓存位置见 README“读取缓存”一节）。",
+            help="不用读取缓存，每个文件都重新读取（缓存位置见 README“读取缓存”一节）；merge 同时重新写出全部输出文件。",
         ),
     )
     for option in reversed(options):

@@ -75,6 +75,8 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts,
     returned = sum(u.returned for u in units)
     entries = sum(len(row.entries) for row in result.master.rows)
     console.print(f"已报送单位 {returned}/{len(units)}，{catalogue.entry_label} {entries} 条；{_counts(result.findings)}。")
+    if result.unchanged:
+        console.print("回收材料、任务清单和汇总表都与上次汇总时相同，以下文件保持原样，未重新写出（要重新写出请加 --no-cache）：")
     for path in result.outputs:
         console.print(f"  {path}", soft_wrap=True)  # whole paths, to copy
     pending = [f.task for f in result.findings if f.code == "final-pending" and f.task is not None]

@@ -40,7 +40,7 @@ MAIL_SUFFIXES = frozenset({".eml"})
 UNSUPPORTED_ARCHIVE_SUFFIXES = frozenset({".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".cab", ".arj", ".lzh"})
 
 # Files operating systems and office programs leave beside real documents.
-_LITTER_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", ".wbtool-fetch.json"})  # the last: wbtool fetch's state
+_LITTER_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", ".wbtool-fetch.json", ".wbtool-汇总记录.json"})  # the last two: wbtool's own records (fetch, merge)
 _LITTER_PREFIXES = ("~$", "._", ".~lock.")  # Office and WPS lock files, macOS resource forks, LibreOffice locks
 # A wbtool work folder (a run's temporary files) is never a return, even where an
 # output folder was put among the returns.

@@ -113,6 +113,7 @@ class MergeResult:
     backup: Path | None = None  # the previous master, kept under a dated name
     finals_kept: int = 0  # 定稿 carried over from the previous master
     finals_review: int = 0  # of those, whose 完成情况 changed since: to review
+    unchanged: bool = False  # made from what the last run was made from: its outputs were left as they were
 
     @property
     def has_errors(self) -> bool:
