@@ -148,3 +148,16 @@ def test_the_command_says_it_left_the_outputs_and_its_exit_code_is_the_same_in_a
     said = second.stdout.decode("utf-8").replace("\n", "")
     assert "保持原样" in said and "保持原样" not in first.stdout.decode("utf-8")
     assert first.stdout.decode().splitlines()[0] == second.stdout.decode().splitlines()[0]  # the same counts
+
+
+def test_a_record_that_cannot_be_written_costs_the_next_run_a_full_write_not_this_run(run, returns, monkeypatch):
+    from wbtool.io import run_record
+
+    def refused(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(run_record, "write_bytes", refused)
+    first = run(returns)
+    assert all(path.is_file() for path in first.outputs) and not (run.out / RECORD_NAME).exists()
+    monkeypatch.undo()
+    assert not run(returns).unchanged

@@ -457,7 +457,7 @@ def _merge_checked(
         write_bytes(targets["json"], findings_json(findings, catalogue))
         write_bytes(targets["csv"], findings_csv(findings))
         if fingerprint is not None:
-            write_record(out, fingerprint, (*targets.values(), *compiled), not_compiled)
+            _remember(out, fingerprint, (*targets.values(), *compiled), not_compiled)
     except OSError as exc:
         raise _cannot_write(exc, out) from exc
     return MergeResult(
@@ -498,6 +498,15 @@ def _same_run(out: Path, fingerprint: str | None, expected: Iterable[Path]) -> R
     if record is None or record.fingerprint != fingerprint or not outputs_intact(out, record, expected):
         return None
     return record
+
+
+def _remember(out: Path, fingerprint: str, written: Sequence[Path], findings: Sequence[Finding]) -> None:
+    """Leave the run record.  One that cannot be written only means the next run writes
+    again: an older record left in place lists digests the new outputs do not have."""
+    try:
+        write_record(out, fingerprint, written, findings)
+    except OSError:
+        pass
 
 
 def _unchanged(master: Master, record: RunRecord, path: Path, out: Path) -> MergeResult:
