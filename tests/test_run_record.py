@@ -25,6 +25,9 @@ from conftest import ROOT
 from masters import set_final
 from wbtool.io.read_cache import FILE_NAME
 from wbtool.io.run_record import RECORD_NAME
+from wbtool import pipeline
+from wbtool.io.collect import collect
+from wbtool.model import ReturnedFile
 from wbtool.pipeline import merge, output_names
 from wbtool.pool import read_here
 
@@ -161,3 +164,17 @@ def test_a_record_that_cannot_be_written_costs_the_next_run_a_full_write_not_thi
     assert all(path.is_file() for path in first.outputs) and not (run.out / RECORD_NAME).exists()
     monkeypatch.undo()
     assert not run(returns).unchanged
+
+
+def test_a_document_gone_before_it_is_fingerprinted_makes_a_run_that_is_not_remembered(run, returns, monkeypatch):
+    real = ReturnedFile.read_bytes
+
+    def vanished(self):
+        if self.name.endswith(CASE):
+            raise FileNotFoundError(2, "No such file or directory")
+        return real(self)
+
+    first = run(returns)
+    monkeypatch.setattr(ReturnedFile, "read_bytes", vanished)
+    with collect([returns]) as collection:
+        assert pipeline._fingerprint(first.master, collection, None, DATED) is None

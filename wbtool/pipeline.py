@@ -470,13 +470,14 @@ def _merge_checked(
     )
 
 
-def _fingerprint(master: Master, collection: Collection, password: str | None, dated: date | None) -> str:
+def _fingerprint(master: Master, collection: Collection, password: str | None, dated: date | None) -> str | None:
     """Everything the outputs of a merge are made from, as one digest.
 
     The master as built from the returns (its ``repr``: frozen data, the catalogue
     inside), the report's date, the documents the 汇编 would copy (their bytes: the
     master knows only their length), the password they are opened with, and the code
     that writes it all.  Not the previous master: its digest is checked on its own.
+    None when a document cannot be read again (gone since): this run is not remembered.
     """
     catalogue = master.catalogue
     digest = hashlib.sha256(code_digest().encode())
@@ -486,7 +487,10 @@ def _fingerprint(master: Master, collection: Collection, password: str | None, d
     for kind in COMPILED:
         for item in to_compile(master.materials, kind, catalogue):
             if item.file in files:
-                digest.update(hashlib.sha256(files[item.file].read_bytes()).digest())
+                try:
+                    digest.update(hashlib.sha256(files[item.file].read_bytes()).digest())
+                except OSError:
+                    return None
     return digest.hexdigest()
 
 
