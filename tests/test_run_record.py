@@ -34,12 +34,16 @@ from wbtool.pool import read_here
 SAMPLES = ROOT / "samples" / "回收材料"
 DATED = date(2023, 1, 20)
 CASE = "市财政局典型经验.docx"
+# Three units' forms from the samples, and (in the fixture) a 典型经验 of one of them for the 汇编.
+FORMS = ("宜兴市样板建设任务完成情况.xlsx", "市教育局-样板建设任务完成情况.xlsx", "市财政局样板建设任务完成情况.xlsx")
 
 
 @pytest.fixture
 def returns(tmp_path) -> Path:
     folder = tmp_path / "回收材料"
-    shutil.copytree(SAMPLES, folder)
+    folder.mkdir()
+    for name in FORMS:
+        shutil.copy(SAMPLES / name, folder)
     (folder / CASE).write_bytes(P.document("市财政局典型经验", P.paragraphs(4)))
     return folder
 
