@@ -18,8 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+import packages as P
+import returns as R
 from wbtool.cli import main
-from wbtool.io import read, read_cache
+from wbtool.io import read, read_cache, soffice
 from wbtool.model import Finding, Form, FormRow, Identity, Material, ReadResult, ReturnedFile, Role, Severity
 from wbtool.pipeline import merge
 from wbtool.pool import read_here
@@ -327,3 +329,20 @@ def test_an_ods_read_in_two_catalogue_zones_gives_two_times_and_the_cache_keeps_
     assert berlin[0][0] == datetime(2023, 1, 5, 9, 0, tzinfo=timezone.utc)
     assert berlin[0][1] == [f"回收/{unit}.ods"]  # read again: not the China result from the cache
     assert china[1] == (china[0][0], [])  # and each zone's own result is kept
+
+
+def test_a_doc_read_while_libreoffice_was_missing_is_read_again_once_it_is_there(tmp_path, cache, monkeypatch):
+    source = tmp_path / "word" / "宜兴市典型经验.docx"
+    source.parent.mkdir()
+    source.write_bytes(P.document("宜兴市典型经验", P.paragraphs(3)))
+    [doc] = R.resave([source], "doc", tmp_path / "回收")  # a real Word 97 file
+    files = [ReturnedFile(origin=(doc.name,), path=str(doc))]
+    reading = read_cache.cached(read_here, cache)
+
+    monkeypatch.setattr(soffice, "find", lambda: None)  # this computer has no LibreOffice yet
+    [missing] = reading(files)
+    assert missing.material.problem == soffice.NOT_INSTALLED and missing.transient
+    monkeypatch.undo()
+    [measured] = reading(files)
+    assert measured.material.problem is None and measured.material.words > 0
+    assert reading(files) == [measured]  # now remembered

@@ -354,7 +354,7 @@ def _measured(file: ReturnedFile, format: str, measure) -> ReadResult:
     try:
         material = measure()
     except soffice.ConversionError as exc:
-        return _unmeasured(file, format, str(exc))
+        return _unmeasured(file, format, str(exc), transient=exc.transient)
     except (MemoryError, KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:  # pdfium and python-docx raise their own kinds for damaged files
@@ -362,10 +362,11 @@ def _measured(file: ReturnedFile, format: str, measure) -> ReadResult:
     return ReadResult(Role.ATTACHMENT, material=material)
 
 
-def _unmeasured(file: ReturnedFile, format: str, reason: str) -> ReadResult:
+def _unmeasured(file: ReturnedFile, format: str, reason: str, *, transient: bool = False) -> ReadResult:
+    """``transient``: the reason is this computer's (no LibreOffice yet), not the file's."""
     message = f"材料的文字无法读取，字数未统计：{reason}。材料仍按文件名登记；如需核对字数，请单位另存为 .docx 或可复制文字的 PDF 后重新报送。"
     finding_ = finding("material-unreadable", message, file=file.display)
-    return ReadResult(Role.ATTACHMENT, material=Material(format, problem=reason), findings=(finding_,))
+    return ReadResult(Role.ATTACHMENT, material=Material(format, problem=reason), findings=(finding_,), transient=transient)
 
 
 def _read_old_word(file: ReturnedFile, data: bytes, suffix: str) -> ReadResult:
@@ -398,7 +399,7 @@ def read_content(file: ReturnedFile, password: str | None = None, *, time_zone: 
             data = soffice.convert(data, suffix, "docx", timeout=CONVERT_TIMEOUT)
         return ReadResult(Role.ATTACHMENT, content=read_docx.content(read_docx.open_document(data)))
     except soffice.ConversionError as exc:
-        return _unmeasured(file, OLD_WORD_SUFFIXES.get(suffix, "docx"), str(exc))
+        return _unmeasured(file, OLD_WORD_SUFFIXES.get(suffix, "docx"), str(exc), transient=exc.transient)
     except (MemoryError, KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:

@@ -37,6 +37,17 @@ NOT_INSTALLED = "本机未安装 LibreOffice，无法转换此文件。请用 Wo
 class ConversionError(UnreadableInput):
     """LibreOffice is missing or could not convert the file; ``str(exc)`` is the Chinese message."""
 
+    # Whether the failure is this computer's at this moment (LibreOffice not installed or
+    # not starting, a conversion cut off by the timeout on a busy machine), not the file's:
+    # such a result is not remembered by the read cache, and the file is tried again.
+    transient = False
+
+
+class Unavailable(ConversionError):
+    """LibreOffice is not installed, does not start, or ran out of time."""
+
+    transient = True
+
 
 def find() -> str | None:
     """The soffice program: on PATH, else at the usual Windows install path; None if neither."""
@@ -62,7 +73,7 @@ def convert(data: bytes, suffix: str, to: str, *, timeout: float = DEFAULT_TIMEO
     """
     program = find()
     if program is None:
-        raise ConversionError(NOT_INSTALLED)
+        raise Unavailable(NOT_INSTALLED)
     extension = to.split(":", 1)[0]
     with tempfile.TemporaryDirectory(prefix="wbtool-soffice-", dir=scratch) as work:
         folder = Path(work)
@@ -94,12 +105,12 @@ def _run(command: list[str], timeout: float) -> None:
     try:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
     except OSError as exc:
-        raise ConversionError(f"无法启动 LibreOffice（{os_reason(exc, '运行')}）。请检查安装，或把文件另存为 .docx 再试。") from exc
+        raise Unavailable(f"无法启动 LibreOffice（{os_reason(exc, '运行')}）。请检查安装，或把文件另存为 .docx 再试。") from exc
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill(process)
-        raise ConversionError(f"LibreOffice 转换超过 {timeout:.0f} 秒仍未完成，已停止。请用 Word 或 WPS 打开后另存为 .docx 再试。") from None
+        raise Unavailable(f"LibreOffice 转换超过 {timeout:.0f} 秒仍未完成，已停止。请用 Word 或 WPS 打开后另存为 .docx 再试。") from None
 
 
 def _kill(process: subprocess.Popen) -> None:
