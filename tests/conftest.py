@@ -32,3 +32,20 @@ def jiangyin():
     catalogue, findings = catalogues.load("jiangyin-2021")
     assert catalogue is not None, findings
     return catalogue
+
+
+@pytest.fixture
+def inflated(monkeypatch) -> list[int]:
+    """The sizes of the chunks zipfile inflates from now on: proof that a limit stopped reading early."""
+    import zipfile
+
+    sizes: list[int] = []
+    real_read = zipfile.ZipExtFile.read
+
+    def counting_read(self, n=-1):
+        chunk = real_read(self, n)
+        sizes.append(len(chunk))
+        return chunk
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting_read)
+    return sizes

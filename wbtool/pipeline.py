@@ -441,7 +441,7 @@ def _merge_checked(
     record = _same_run(out, fingerprint, targets.values())
     if record is not None:
         return _unchanged(master, record, targets["master"], out)
-    backup, carried = _previous_master(targets["master"], master, catalogue)
+    backup, carried = _previous_master(targets["master"], master)
     master = _with_finals(master, carried)
     try:
         # Two writers, two cores: the Word report is written in a process of its own
@@ -519,8 +519,7 @@ def _unchanged(master: Master, record: RunRecord, path: Path, out: Path) -> Merg
     The master is read back as it stands (its 定稿, as the bureau may have kept them
     from an earlier run), so the result says what the files say.
     """
-    edits, _ = read_master_limited(path, master.catalogue.limit)
-    carried = carry_over(master.rows, edits, file=str(path)) if edits is not None else None
+    carried = _carried(path, master, shown_as=path)
     master = _with_finals(master, carried)
     return MergeResult(
         master=master,
@@ -544,7 +543,7 @@ def _with_finals(master: Master, carried: CarryOver | None) -> Master:
 BACKUP_FORMAT = "{stem}-备份-{when:%Y%m%d-%H%M%S}{suffix}"
 
 
-def _previous_master(path: Path, master: Master, catalogue: Catalogue) -> tuple[Path | None, CarryOver | None]:
+def _previous_master(path: Path, master: Master) -> tuple[Path | None, CarryOver | None]:
     """Keep the master already in ``--out`` as a dated backup, and carry its 定稿 over.
 
     The bureau re-merges whenever a late return arrives; its 定稿 edits live only in
@@ -560,10 +559,14 @@ def _previous_master(path: Path, master: Master, catalogue: Catalogue) -> tuple[
             shutil.copy2(path, backup)
     except OSError as exc:
         raise CannotWrite(f"无法备份上一版汇总表 {path}：{os_reason(exc, '写入')}。为免丢失其中的定稿修改，本次未写入任何文件。") from exc
-    edits, _ = read_master_limited(path, catalogue.limit)
-    if edits is None:
-        return backup, None
-    return backup, carry_over(master.rows, edits, file=str(backup))
+    return backup, _carried(path, master, shown_as=backup)
+
+
+def _carried(path: Path, master: Master, *, shown_as: Path) -> CarryOver | None:
+    """The 定稿 of the master workbook at ``path`` carried onto ``master``'s rows, with
+    findings that name ``shown_as``; None when ``path`` cannot be read as a master."""
+    edits, _ = read_master_limited(path, master.catalogue.limit)
+    return carry_over(master.rows, edits, file=str(shown_as)) if edits is not None else None
 
 
 def _cannot_write(exc: OSError, out: Path) -> CannotWrite:

@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from ..atomic import WORK_DIR
+from ..errors import os_reason
 from ..findings import finding
 from ..model import DEFAULT_TIME_ZONE, ORIGIN_SEPARATOR, Finding, Progress, ReturnedFile, time_zone as zone_named
 from .archive import ArchiveLimits, Budget, read_zip
@@ -178,8 +179,8 @@ class _Collector:
             return []
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError:
-            message = f"文件夹“{label}”无法打开（没有读取权限或已被移走）。请检查权限后重试。"
+        except OSError as exc:
+            message = f"文件夹“{label}”无法打开（{os_reason(exc, '读取')}）。请检查权限后重试。"
             self.note("file-unreadable", message, (label,))
             return []
         found: list[tuple[tuple[str, ...], Path]] = []
@@ -201,8 +202,8 @@ class _Collector:
     def take_from_disk(self, origin: tuple[str, ...], path: Path) -> None:
         try:
             status = path.stat()
-        except OSError:
-            self.note("file-unreadable", "文件无法访问（没有读取权限或已被移走）。请检查后重试。", origin)
+        except OSError as exc:
+            self.note("file-unreadable", f"文件无法访问（{os_reason(exc, '读取')}）。请检查后重试。", origin)
             return
         if (status.st_dev, status.st_ino) in self._seen:
             return  # named twice among the arguments: one file, one entry
@@ -282,8 +283,8 @@ class _Collector:
     def _open_mail(self, origin: tuple[str, ...], source: Path, carrier: _Carrier) -> None:
         try:
             mail, findings = read_mail(source, ORIGIN_SEPARATOR.join(origin))
-        except OSError:
-            self.note("file-unreadable", "文件无法读取（没有读取权限或已被移走）。请检查后重试。", origin)
+        except OSError as exc:
+            self.note("file-unreadable", f"文件无法读取（{os_reason(exc, '读取')}）。请检查后重试。", origin)
             return
         self.findings.extend(findings)
         if mail is None:

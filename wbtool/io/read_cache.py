@@ -118,7 +118,7 @@ def _key(file: ReturnedFile, password: str | None, zone: str) -> tuple[str | Non
             digest, seen = hashlib.sha256(file.data), None
         else:
             seen = _stamp(file.path)
-            digest = _hashed(file.path)
+            digest = file_hash(file.path)
     except OSError:
         return None, None  # the reader will say what is wrong with it
     for part in (PurePath(file.name).suffix.lower(), reader_version(), zone, password or ""):
@@ -130,8 +130,8 @@ def _key(file: ReturnedFile, password: str | None, zone: str) -> tuple[str | Non
 _CHUNK = 1024 * 1024
 
 
-def _hashed(path: str | None):
-    """The SHA-256 of a file, read a chunk at a time: the command never holds a return whole."""
+def file_hash(path: str | Path | None):
+    """The SHA-256 of a file (a ``hashlib`` object), read a chunk at a time: the command never holds a file whole."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:  # type: ignore[arg-type]
         while chunk := handle.read(_CHUNK):
@@ -162,11 +162,11 @@ def reader_version() -> str:
     for name in sorted(modules):
         digest.update(name.encode() + b"\0" + modules[name] + b"\0")
     for library in sorted(libraries):
-        digest.update(f"{library}={_installed(library)}\0".encode())
+        digest.update(f"{library}={installed(library)}\0".encode())
     return digest.hexdigest()[:32]
 
 
-def _installed(library: str) -> str:
+def installed(library: str) -> str:
     """Where a library is installed and when: a new version is a new file (located, not imported)."""
     try:
         spec = util.find_spec(library)

@@ -17,12 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from importlib import util
 from pathlib import Path
 from typing import Iterable
 
 from ..atomic import write_bytes
 from ..model import Finding, Severity
+from .read_cache import file_hash, installed
 
 RECORD_NAME = ".wbtool-汇总记录.json"
 _VERSION = 1
@@ -73,11 +73,7 @@ def outputs_intact(out: Path, record: RunRecord, expected: Iterable[Path]) -> bo
 
 
 def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return file_hash(path).hexdigest()
 
 
 def code_digest() -> str:
@@ -87,10 +83,7 @@ def code_digest() -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for library in _WRITERS:
-        spec = util.find_spec(library)
-        origin = Path(spec.origin) if spec is not None and spec.origin else None
-        stamp = f"{origin}:{origin.stat().st_size}:{origin.stat().st_mtime_ns}" if origin and origin.is_file() else "absent"
-        digest.update(f"{library}={stamp}\0".encode())
+        digest.update(f"{library}={installed(library)}\0".encode())
     return digest.hexdigest()
 
 
