@@ -272,6 +272,17 @@ def test_rows_never_split_and_headings_keep_with_next(document):
     assert not document.styles["公文正文"].paragraph_format.keep_with_next
 
 
+def test_the_signature_and_date_never_stand_alone_on_a_page(document):
+    """From 「特此报告。」 to the 署名, every paragraph keeps with the next: Word and WPS move
+    the last body line and the 附件说明 with the date rather than leave the date alone."""
+    paragraphs = document.paragraphs
+    last = next(i for i, p in enumerate(paragraphs) if p.style.name == "成文日期")
+    first = next(i for i, p in enumerate(paragraphs) if p.text == "特此报告。")
+    assert [p.paragraph_format.keep_with_next for p in paragraphs[first:last]] == [True] * (last - first)
+    assert paragraphs[first - 1].paragraph_format.keep_with_next is None  # the body above flows freely
+    assert not paragraphs[last].paragraph_format.keep_with_next
+
+
 def test_number_and_deadline_columns_are_wide_enough_for_their_headers(document, jiangyin, tmp_path):
     five = 10.5 * 25.4 / 72  # a 五号 character in mm
     width_mm = document.tables[0].columns[0].width.mm

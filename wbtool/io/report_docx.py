@@ -465,12 +465,18 @@ def build_document(report: Report):
     _paragraph(document, "", "公文正文")  # one blank line under the title
     if report.recipient:
         _paragraph(document, f"{report.recipient}：", "主送机关")
-    for block in report.blocks:
-        _paragraph(document, block.text, LEVEL_STYLE[block.level])
-    _paragraph(document, "", "公文正文")  # GB/T 9704 §7.3.4: 附件说明 one line under the body
-    _attachment_note(document, report.attachment_note)
-    _paragraph(document, "", "公文正文")
-    _signature(document, report)
+    body = [_paragraph(document, block.text, LEVEL_STYLE[block.level]) for block in report.blocks]
+    closing = [
+        *body[-1:],  # 「特此报告。」
+        _paragraph(document, "", "公文正文"),  # GB/T 9704 §7.3.4: 附件说明 one line under the body
+        _attachment_note(document, report.attachment_note),
+        _paragraph(document, "", "公文正文"),
+        *_signature(document, report),
+    ]
+    # The 署名 and the 成文日期 never stand on a page of their own: the last line of the
+    # body, the 附件说明 and the 署名 move to the next page with the date.
+    for paragraph in closing:
+        paragraph.paragraph_format.keep_with_next = True
 
     attachment = document.add_section(WD_SECTION.NEW_PAGE)
     _page(attachment, landscape=True)
@@ -493,27 +499,32 @@ def _title(document, lines) -> None:
         _run(paragraph, line, font, size)
 
 
-def _attachment_note(document, note: str) -> None:
+def _attachment_note(document, note: str):
     """左空二字 「附件：」, a wrapped line aligned under the name's first character."""
     paragraph = _paragraph(document, note, "附件说明")
     label = note.index("：") + 1
     fmt = paragraph.paragraph_format
     fmt.left_indent = Pt(BODY_PT * (2 + label))
     fmt.first_line_indent = Pt(-BODY_PT * label)
+    return paragraph
 
 
 def date_text(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _signature(document, report: Report) -> None:
-    """发文机关署名 centred over the 成文日期; the date right-aligned 四字 from the edge (§7.3.5.1)."""
+def _signature(document, report: Report) -> list:
+    """发文机关署名 centred over the 成文日期; the date right-aligned 四字 from the edge (§7.3.5.1).
+
+    Returns the 署名 paragraphs (the date is the last paragraph of the body)."""
     dated = date_text(report.dated)
     right = BODY_PT * 4
     centre = right + text_width(dated) / 2  # the date's centre, from the right edge of the text
     width = (document.sections[-1].page_width - document.sections[-1].left_margin - document.sections[-1].right_margin) / 12700
+    signed = []
     for line in report.issuer:
         paragraph = _paragraph(document, line, "署名")
+        signed.append(paragraph)
         fmt = paragraph.paragraph_format
         if text_width(line) <= 2 * centre:
             fmt.left_indent = Pt(max(width - 2 * centre, 0))  # a box whose centre is the date's
@@ -521,6 +532,7 @@ def _signature(document, report: Report) -> None:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     paragraph = _paragraph(document, dated, "成文日期")
     paragraph.paragraph_format.right_indent = Pt(right)
+    return signed
 
 
 def _properties(document, report: Report) -> None:
