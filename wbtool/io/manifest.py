@@ -12,13 +12,12 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-import xlsxwriter
 
 from ..atomic import write_bytes, write_text
 from ..errors import UnreadableInput
 from ..model import Manifest, ManifestFile
 from ..text import number_ranges
-from .xlsx_common import BODY_FONT, FILL_HEADER, HEADER_FONT, TITLE_FONT, line_count, print_setup, row_height, workbook_options
+from .xlsx_common import BODY_FONT, FILL_HEADER, HEADER_FONT, TITLE_FONT, Workbook, line_count, print_setup, row_height, workbook_options
 from .xlsx_common import check as check_call
 
 JSON_NAME = "清单.json"
@@ -109,7 +108,7 @@ def task_numbers(tasks: tuple[int, ...]) -> str:
 def send_list_bytes(manifest: Manifest) -> bytes:
     """The printable sending checklist as xlsx bytes."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, workbook_options(in_memory=True))
+    book = Workbook(buffer, workbook_options(in_memory=True))
     base = {"font_name": BODY_FONT, "font_size": 11, "font_scheme": "none", "text_wrap": True, "valign": "vcenter"}
     title_fmt = book.add_format({**base, "font_name": TITLE_FONT, "font_size": 16, "align": "center"})
     header_fmt = book.add_format({**base, "font_name": HEADER_FONT, "font_size": 11, "border": 1, "align": "center", "bg_color": FILL_HEADER})

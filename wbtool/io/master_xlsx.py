@@ -60,6 +60,7 @@ from .xlsx_common import (
     FONT_OVER,
     HEADER_FONT,
     TITLE_FONT,
+    Workbook,
     XlsxRefused,
     line_count,
     lines_that_fit,
@@ -101,7 +102,7 @@ class _Book:
     def __init__(self, path: Path):
         # xlsxwriter builds each sheet in a temporary file: beside the output
         # (atomic.WORK_DIR), never in a shared $TMPDIR, and cleaned on the next run.
-        self.workbook = xlsxwriter.Workbook(str(path), workbook_options(remove_timezone=True, tmpdir=str(path.parent)))
+        self.workbook = Workbook(str(path), workbook_options(remove_timezone=True, tmpdir=str(path.parent)))
         self._formats: dict[tuple, Any] = {}
         # The same texts recur across the sheets (unit and file names on every row of
         # 明细, an entry in 明细 and again in a 问题清单 row): clean and measure each once.

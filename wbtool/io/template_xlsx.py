@@ -37,6 +37,7 @@ from .xlsx_common import (
     GB2312_CHARSET,
     HEADER_FONT,
     TITLE_FONT,
+    Workbook,
     XlsxRefused,
     line_count,
     print_setup,
@@ -249,7 +250,7 @@ def strict_workbook(target: str | Path | BinaryIO) -> Iterator[xlsxwriter.Workbo
         # message over Excel's limit is dropped): make them loud.
         warnings.simplefilter("error")
         try:
-            book = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
+            book = Workbook(target, WORKBOOK_OPTIONS)
             yield book
             book.close()
         except UserWarning as exc:
