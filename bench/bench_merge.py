@@ -400,9 +400,11 @@ def median_of(runs: list[dict]) -> dict:
 BEFORE: Path | None = None  # --before: a checkout of wbtool to time beside this one
 
 
-def before_command(folder: Path, catalogue: Path, out: Path) -> tuple[list[str], dict]:
-    """``wbtool merge`` of the checkout given with --before (no read cache there, or none asked for)."""
-    return merge_argv(folder, catalogue, out), dict(os.environ, PYTHONPATH=str(BEFORE))
+def before_command(folder: Path, catalogue: Path, out: Path, cache: Path) -> tuple[list[str], dict]:
+    """``wbtool merge`` of the checkout given with --before, cold: its read cache (if it
+    has one) in ``cache``, emptied first — never the user's, warm from the run before."""
+    shutil.rmtree(cache, ignore_errors=True)
+    return merge_argv(folder, catalogue, out), dict(os.environ, PYTHONPATH=str(BEFORE), WBTOOL_CACHE_DIR=str(cache))
 
 
 def table_rows(scenario: str, n: int, repeat: int, openpyxl_too: bool) -> list[tuple[str, dict]]:
@@ -431,7 +433,7 @@ def table_rows(scenario: str, n: int, repeat: int, openpyxl_too: bool) -> list[t
             timed(kind, *merge_command(folder, catalogue, scratch / into, cache, fresh=into == "one-new"))
         timed("merge --no-cache", *merge_command(folder, catalogue, scratch / "no-cache", None))
         if BEFORE is not None:
-            timed("merge before (--before)", *before_command(folder, catalogue, scratch / "before-code"))
+            timed("merge cold, before (--before)", *before_command(folder, catalogue, scratch / "before-code", scratch / "before-cache"))
         timed("pandas calamine+xlsxwriter", [sys.executable, "-c", PANDAS_SCRIPT, "calamine", str(scratch / "pandas-c"), *map(str, paths)])
     if openpyxl_too:  # ten seconds and more a run: once
         timed("pandas openpyxl", [sys.executable, "-c", PANDAS_SCRIPT, "openpyxl", str(scratch / "pandas-o"), *map(str, paths)])

@@ -20,6 +20,7 @@ import io
 import shutil
 from collections import defaultdict
 from dataclasses import replace
+from functools import partial
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -720,8 +721,13 @@ def read_master_limited(path: str | Path, limit: int) -> tuple[MasterEdits | Non
     file = str(path)
     if not Path(path).is_file():
         return None, [finding("master-invalid", "汇总表不是普通文件（可能是文件夹、管道或设备）。请选择 wbtool merge 生成的汇总表。", file=file)]
+    # The reader itself goes to the process, not a function of this module: the
+    # process is forked with it loaded (``pool.PRELOAD``), while a function of
+    # ``pipeline`` would first be imported there, with all of ``pipeline`` (~0.1 s).
+    from .io.master_read import read_master
+
     try:
-        return call_capped(_read_master, str(path), limit)
+        return call_capped(partial(read_master, limit=limit), file)
     except CapExceeded as exc:
         return None, [
             finding(
@@ -731,8 +737,3 @@ def read_master_limited(path: str | Path, limit: int) -> tuple[MasterEdits | Non
             )
         ]
 
-
-def _read_master(path: str, limit: int) -> tuple[MasterEdits | None, list[Finding]]:
-    from .io.master_read import read_master
-
-    return read_master(path, limit=limit)

@@ -58,8 +58,9 @@ MAX_CHUNK = 32
 # A file handed over in memory travels as bytes: keep one message modest.
 MAX_CHUNK_BYTES = 16 * 1024 * 1024
 _READY = "ready"
-# What the fork server imports before it forks anything: the readers.
-PRELOAD = ("wbtool.io.read",)
+# What the fork server imports before it forks anything: the readers of returns,
+# and of the master workbook (read back for its 定稿 whenever merge runs again).
+PRELOAD = ("wbtool.io.read", "wbtool.io.master_read")
 
 # ``read_all`` and ``read_here`` take the same arguments and give the same results:
 # ``pipeline`` takes either (``read=``), so library callers and tests can read in process.
