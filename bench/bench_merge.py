@@ -1,6 +1,6 @@
 """How fast is ``wbtool merge``, cold and run again, against the plain pandas pipelines?
 
-    python bench/bench_merge.py [--sizes province:100,province:1000,province-5000:1000,province-5000:5000]
+    python bench/bench_merge.py [--sizes province:100,province:1000,province-padded:1000,province-5000:1000,province-5000:5000]
                                 [--repeat 3] [--reuse] [--profile] [--corrections] [--charrefs]
 
 Batches of returned workbooks in bench/_work/:
@@ -8,7 +8,11 @@ Batches of returned workbooks in bench/_work/:
 - province: a whole province, 1,000 distinct units of a synthetic catalogue, one
   generated template each, filled with varied texts (bench/_province.py); the text
   is stored as Excel and WPS store it unless ``--charrefs`` (see _inputs.py);
-- province-5000: the same grown to 5,000 units (per-file cost against catalogue size);
+- province-padded: the very files of ``province``, merged with its catalogue plus
+  4,000 units that own no task (a province's 名录): what the catalogue's size alone
+  costs, the files and the outputs being the same;
+- province-5000: the same grown to 5,000 units, one return each (its tasks list
+  ~450 owners each, so its files are a third bigger: not a clean size comparison);
 - corrections-heavy (``--corrections``): the 44 Wuxi units returning 1,000 files.
 
 For each row of the table, every line is a command timed from launch to exit:
@@ -484,7 +488,7 @@ def print_table(sizes: list[tuple[str, int]], repeat: int) -> None:
     for scenario, n in sizes:
         rows = table_rows(scenario, n, repeat, openpyxl_too=n <= 1000)
         cold = dict(rows)["merge cold"]
-        units = "5,000" if scenario == "province-5000" else "1,000" if n <= 1000 else f"{n:,}"
+        units = {"province-5000": "5,000", "province-padded": "1,000 + 4,000 without tasks"}.get(scenario, "1,000" if n <= 1000 else f"{n:,}")
         print(f"-- {n} returns, catalogue of {units} units; load now {os.getloadavg()[0]:.1f}")
         for kind, figures in rows:
             print(table_line(kind, figures, cold))
@@ -512,9 +516,32 @@ SCENARIOS["province-5000"] = build_province_5000
 CATALOGUES["province-5000"] = WORK / "province-5000" / "catalogue.yaml"
 
 
+PADDING = 4000
+
+
+def build_province_padded(n: int) -> list[Path]:
+    """The returns of ``province`` (hard links), and its catalogue with ``PADDING`` more
+    units that own no task: only the catalogue grows, not the files or the outputs."""
+    import yaml
+
+    paths = returns_of("province", n)
+    if len(paths) < n:
+        paths = build_province(n)
+    work = WORK / "province-padded"
+    folder_of(paths, work / "returns")
+    data = yaml.safe_load(CATALOGUES["province"].read_text("utf-8"))
+    data["units"] += [{"name": f"江苏省名录第{i}号单位", "kind": "成员单位", "aliases": []} for i in range(1, PADDING + 1)]
+    CATALOGUES["province-padded"].write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return returns_of("province-padded", n)
+
+
+SCENARIOS["province-padded"] = build_province_padded
+CATALOGUES["province-padded"] = WORK / "province-padded" / "catalogue.yaml"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="province:100,province:1000,province-5000:1000,province-5000:5000",
+    parser.add_argument("--sizes", default="province:100,province:1000,province-padded:1000,province-5000:1000,province-5000:5000",
                         help="rows of the table: scenario:N, comma-separated")
     parser.add_argument("--profile", action="store_true", help="profile merge (in process) over 1,000 files of the province")
     parser.add_argument("--reuse", action="store_true", help="keep the returns built by an earlier run")

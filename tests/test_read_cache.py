@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import tempfile
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+import yaml
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 import packages as P
 import returns as R
+from wbtool import catalogue as catalogues
 from wbtool.cli import main
 from wbtool.io import read, read_cache, soffice
 from wbtool.model import Finding, Form, FormRow, Identity, Material, ReadResult, ReturnedFile, Role, Severity
@@ -346,3 +349,95 @@ def test_a_doc_read_while_libreoffice_was_missing_is_read_again_once_it_is_there
     [measured] = reading(files)
     assert measured.material.problem is None and measured.material.words > 0
     assert reading(files) == [measured]  # now remembered
+
+
+# ---------------------------------------------------------------------------
+# parsed catalogues
+# ---------------------------------------------------------------------------
+
+
+class CountingParse:
+    """``catalogue.parse_yaml`` that counts the files it was asked to parse."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, data: bytes):
+        self.calls += 1
+        return catalogues.parse_yaml(data)
+
+
+@pytest.fixture
+def wuxi_yaml(tmp_path) -> Path:
+    target = tmp_path / "清单.yaml"
+    shutil.copy(catalogues.locate("wuxi-2022"), target)
+    return target
+
+
+def test_a_catalogue_is_parsed_once_and_built_the_same_from_the_cache(wuxi_yaml, cache):
+    parse = CountingParse()
+    remembered = read_cache.remembered(cache, parse, catalogues.PARSER_VERSION)
+    first, first_findings = catalogues.load(wuxi_yaml, parse=remembered)
+    again, again_findings = catalogues.load(wuxi_yaml, parse=remembered)
+    plain, plain_findings = catalogues.load(wuxi_yaml)
+    assert parse.calls == 1
+    assert first == again == plain
+    assert first_findings == again_findings == plain_findings
+
+
+def test_an_edited_catalogue_or_another_parser_version_is_parsed_again(wuxi_yaml, cache):
+    parse = CountingParse()
+    catalogues.load(wuxi_yaml, parse=read_cache.remembered(cache, parse, catalogues.PARSER_VERSION))
+    text = wuxi_yaml.read_text("utf-8")
+    wuxi_yaml.write_text(text.replace("limit: 300", "limit: 250"), "utf-8")
+    edited, _ = catalogues.load(wuxi_yaml, parse=read_cache.remembered(cache, parse, catalogues.PARSER_VERSION))
+    assert parse.calls == 2 and edited.limit == 250
+    catalogues.load(wuxi_yaml, parse=read_cache.remembered(cache, parse, "PyYAML 99.0 CSafeLoader"))
+    assert parse.calls == 3
+
+
+def test_a_broken_catalogue_is_a_finding_every_time_and_nothing_is_kept(tmp_path, cache):
+    broken = tmp_path / "坏清单.yaml"
+    broken.write_text("id: x\ntitle: [没有闭合\n", "utf-8")
+    parse = CountingParse()
+    for _ in range(2):
+        catalogue, findings = catalogues.load(broken, parse=read_cache.remembered(cache, parse, catalogues.PARSER_VERSION))
+        assert catalogue is None and [f.code for f in findings] == ["catalog-invalid"]
+    assert parse.calls == 2
+    assert sqlite3.connect(cache).execute("SELECT count(*) FROM parsed").fetchone() == (0,)
+
+
+def test_data_marshal_cannot_hold_is_parsed_every_time_and_still_right(cache):
+    # A date written without quotes is a datetime.date in YAML: kept nowhere, parsed each time.
+    parse = CountingParse()
+    remembered = read_cache.remembered(cache, parse, catalogues.PARSER_VERSION)
+    data = "report:\n  date: 2023-01-20\n".encode()
+    assert remembered(data) == remembered(data) == {"report": {"date": datetime(2023, 1, 20).date()}}
+    assert parse.calls == 2
+
+
+def test_a_damaged_cache_file_costs_a_parse_not_the_catalogue(wuxi_yaml, cache):
+    catalogues.load(wuxi_yaml, parse=read_cache.remembered(cache, catalogues.parse_yaml, catalogues.PARSER_VERSION))
+    cache.write_bytes(b"this is not a database" * 100)
+    parse = CountingParse()
+    catalogue, _ = catalogues.load(wuxi_yaml, parse=read_cache.remembered(cache, parse, catalogues.PARSER_VERSION))
+    assert catalogue is not None and catalogue.id == "wuxi-2022" and parse.calls == 1
+
+
+YAML_DATA = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(st.characters(exclude_categories=("Cs",))),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=YAML_DATA)
+def test_what_comes_back_from_the_cache_is_what_yaml_gave(data):
+    text = yaml.safe_dump(data, allow_unicode=True).encode("utf-8")
+    parse = CountingParse()
+    with tempfile.TemporaryDirectory() as folder:
+        remembered = read_cache.remembered(Path(folder) / read_cache.FILE_NAME, parse, catalogues.PARSER_VERSION)
+        missed, hit = remembered(text), remembered(text)
+    assert missed == hit == catalogues.parse_yaml(text)
+    assert parse.calls == 1

@@ -15,6 +15,7 @@ from ..errors import UnreadableInput
 from ..io.assignments import load_assignments, parse_assignments
 from ..io.contacts import ContactsError, read_contacts, with_addresses
 from ..io.read_cache import default_path as default_cache_path
+from ..io.read_cache import remembered
 from ..model import Catalogue, Finding, Severity
 
 # Click's usage line says [OPTIONS] and COMMAND [ARGS]... unless told otherwise.
@@ -105,9 +106,11 @@ def read_cache_option(no_cache: bool) -> Path | None:
     return None if no_cache else default_cache_path()
 
 
-def load_catalogue(name_or_path: str) -> tuple[Catalogue, list[Finding]]:
-    """Load a catalogue or stop with exit code 2 and the findings that explain why."""
-    catalogue, findings = catalogues.load(name_or_path)
+def load_catalogue(name_or_path: str, cache: Path | None = None) -> tuple[Catalogue, list[Finding]]:
+    """Load a catalogue or stop with exit code 2 and the findings that explain why;
+    with ``cache`` (the read cache), its YAML parsed once for all runs."""
+    parse = catalogues.parse_yaml if cache is None else remembered(cache, catalogues.parse_yaml, catalogues.PARSER_VERSION)
+    catalogue, findings = catalogues.load(name_or_path, parse=parse)
     if catalogue is None:
         # Nothing ran: a sentence reads better than a one-row table.
         for f in findings:

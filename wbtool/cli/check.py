@@ -52,7 +52,7 @@ def check(paths, catalog, fmt, password, assign, assignments_file, contacts, no_
       wbtool check 回收材料/ --format csv > 问题清单.csv
       wbtool check 回收材料/ --assign "附件2(1).xlsx=市科技局" --markup 退回修改/
     """
-    catalogue, _ = load_catalogue(catalog)
+    catalogue, _ = load_catalogue(catalog, read_cache_option(no_cache))
     catalogue = with_book(catalogue, contacts)
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     if markup_dir is not None:

@@ -247,7 +247,7 @@ def remind(paths, catalog, password, assign, assignments_file, contacts, no_cach
       wbtool remind 回收材料/ --out 催报-0110/ --contacts 通讯录.xlsx --markup \\
           --smtp smtps://smtp.126.com:465 --user wxzqs@126.com --send
     """
-    catalogue, _ = load_catalogue(catalog)
+    catalogue, _ = load_catalogue(catalog, read_cache_option(no_cache))
     book = read_book(contacts, catalogue)
     catalogue = with_addresses(catalogue, book)  # emails from the book's addresses count as the unit's
     assignments = assignments_from_options(assign, assignments_file, catalogue)

@@ -62,7 +62,7 @@ def merge(paths, out_dir, catalog, password, assign, assignments_file, contacts,
     任务清单规定了报送材料（工作总结、典型经验）时，同时生成《典型经验汇编》《工作总结汇编》；
     只重新生成汇编用 wbtool compile。有“错误”级问题时退出码为 1。
     """
-    catalogue, _ = load_catalogue(catalog)
+    catalogue, _ = load_catalogue(catalog, read_cache_option(no_cache))
     catalogue = with_book(catalogue, contacts)
     assignments = assignments_from_options(assign, assignments_file, catalogue)
     with progress_bar("核查并汇总") as progress:

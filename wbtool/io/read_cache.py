@@ -25,6 +25,9 @@ kept as plain tuples of strings and numbers (``marshal``) and built back into th
 model's classes here: a cache file is data, never code.  A damaged cache file is set aside and started afresh; a cache
 that cannot be used at all (a read-only folder, a locked database) only makes the
 run read everything, it never stops it.
+
+The same file keeps parsed catalogues (``remembered``): a province's 名录 is
+parsed once, not by every command.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from datetime import datetime
 from functools import lru_cache
 from importlib import util
 from pathlib import Path, PurePath
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from ..model import DEFAULT_TIME_ZONE, Finding, Form, FormRow, Identity, Material, ReadResult, ReturnedFile, Role, Severity
 
@@ -54,6 +57,8 @@ READERS = "wbtool.io.read"  # the module whose code (and everything it imports) 
 # Entries no run has used for this long are dropped: returns of past years.
 KEEP_SECONDS = 180 * 24 * 3600
 _SCHEMA = "CREATE TABLE IF NOT EXISTS reads (key TEXT PRIMARY KEY, result BLOB NOT NULL, used REAL NOT NULL)"
+# What ``remembered`` keeps: a parsed catalogue, by the digest of its bytes.
+_PARSED_SCHEMA = "CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, data BLOB NOT NULL, used REAL NOT NULL)"
 
 ReadAll = Callable[..., "list[ReadResult]"]
 
@@ -104,6 +109,28 @@ def cached(read: ReadAll, path: str | Path) -> ReadAll:
         return results  # type: ignore[return-value]
 
     return read_cached
+
+
+def remembered(path: str | Path, parse: Callable[[bytes], Any], version: str) -> Callable[[bytes], Any]:
+    """``parse`` (bytes → plain data: a catalogue's YAML) with what it gave kept in the
+    cache at ``path``, under the digest of the bytes and ``version`` (what ``parse``
+    depends on besides them).
+
+    Kept with ``marshal``, like the reads: data that holds anything else (a date
+    written without quotes) is parsed every time.  An exception of ``parse`` is
+    raised as it is, and nothing is kept.
+    """
+
+    def parse_remembered(data: bytes) -> Any:
+        key = hashlib.sha256(version.encode("utf-8") + b"\0" + data).hexdigest()
+        with _open(Path(path)) as store:
+            found, value = store.recall(key)
+            if not found:
+                value = parse(data)
+                store.keep(key, value)
+        return value
+
+    return parse_remembered
 
 
 # ---------------------------------------------------------------------------
@@ -266,6 +293,7 @@ class _Store:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(_SCHEMA)
+            db.execute(_PARSED_SCHEMA)
             db.execute("SELECT count(*) FROM reads WHERE key = ''").fetchone()  # reads a page: corruption shows here
         except BaseException:
             db.close()
@@ -321,6 +349,38 @@ class _Store:
         except sqlite3.Error as exc:
             self._rollback()
             log.warning("读取缓存 %s 写入失败（%s），下次将重新读取这些文件。", self.path, exc)
+
+    def recall(self, key: str) -> tuple[bool, Any]:
+        """(True, the data kept under ``key``) or (False, None)."""
+        if self.db is None:
+            return False, None
+        try:
+            row = self.db.execute("SELECT data FROM parsed WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return False, None
+            value = marshal.loads(row[0])
+            self.db.execute("UPDATE parsed SET used = ? WHERE key = ?", (time.time(), key))
+        except (sqlite3.Error, ValueError, EOFError, TypeError) as exc:
+            log.warning("读取缓存 %s 读出失败（%s），本次重新解析。", self.path, exc)
+            return False, None
+        return True, value
+
+    def keep(self, key: str, value: Any) -> None:
+        if self.db is None:
+            return
+        try:
+            blob = marshal.dumps(value)
+        except ValueError:  # not plain data: parsed again next time
+            return
+        now = time.time()
+        try:
+            self.db.execute("BEGIN")
+            self.db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", (key, blob, now))
+            self.db.execute("DELETE FROM parsed WHERE used < ?", (now - KEEP_SECONDS,))
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            log.warning("读取缓存 %s 写入失败（%s）。", self.path, exc)
 
     def _rollback(self) -> None:
         try:
