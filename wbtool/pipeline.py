@@ -438,7 +438,7 @@ def _merge_checked(
     master = build_master(result)
     if year is not None:
         return _merge_indicators(master, year, targets, out)
-    fingerprint = _fingerprint(master, collection, password, dated) if remember else None
+    fingerprint = _fingerprint(result, collection, password, dated) if remember else None
     record = _same_run(out, fingerprint, targets.values())
     if record is not None:
         return _unchanged(master, record, targets["master"], out)
@@ -471,22 +471,24 @@ def _merge_checked(
     )
 
 
-def _fingerprint(master: Master, collection: Collection, password: str | None, dated: date | None) -> str | None:
+def _fingerprint(result: CheckResult, collection: Collection, password: str | None, dated: date | None) -> str | None:
     """Everything the outputs of a merge are made from, as one digest.
 
-    The master as built from the returns (its ``repr``: frozen data, the catalogue
-    inside), the report's date, the documents the 汇编 would copy (their bytes: the
-    master knows only their length), the password they are opened with, and the code
-    that writes it all.  Not the previous master: its digest is checked on its own.
-    None when a document cannot be read again (gone since): this run is not remembered.
+    The check of the returns (its ``repr``: frozen data, the catalogue inside; the
+    master is ``build_master`` of it, and the code is in the digest — the master's
+    own ``repr`` says every entry twice, in its rows and in 明细), the report's date,
+    the documents the 汇编 would copy (their bytes: the check knows only their
+    length), the password they are opened with, and the code that writes it all.
+    Not the previous master: its digest is checked on its own.  None when a document
+    cannot be read again (gone since): this run is not remembered.
     """
-    catalogue = master.catalogue
+    catalogue = result.catalogue
     digest = hashlib.sha256(code_digest().encode())
     digest.update(f"{report_date(catalogue, dated)}\0{password or ''}\0".encode())
-    digest.update(repr(replace(master, made_at=datetime.min)).encode())
+    digest.update(repr(result).encode())
     files = {file.display: file for file in collection.files}
     for kind in COMPILED:
-        for item in to_compile(master.materials, kind, catalogue):
+        for item in to_compile(result.materials, kind, catalogue):
             if item.file in files:
                 try:
                     digest.update(hashlib.sha256(files[item.file].read_bytes()).digest())
