@@ -417,6 +417,15 @@ def test_read_master_keeps_units_and_findings(master_file, master):
     assert edits.texts() == {row.task.no: printable(row.final or row.merged) for row in master.rows}
 
 
+def test_read_master_without_its_lists_gives_the_same_table(master_file):
+    # What carrying the 定稿 over reads: the 附件2 table, not 报送情况 and 问题清单.
+    whole, whole_findings = read_master(master_file, limit=300)
+    table, table_findings = read_master(master_file, limit=300, lists=False)
+    assert whole.units and whole.findings
+    assert table.rows == whole.rows and table_findings == whole_findings
+    assert table.units == () and table.findings == ()
+
+
 def test_sorted_rows_still_match_by_number(master_file, wuxi, tmp_path):
     book = load_workbook(master_file)
     sheet = book["附件2"]

@@ -568,7 +568,7 @@ def _previous_master(path: Path, master: Master) -> tuple[Path | None, CarryOver
 def _carried(path: Path, master: Master, *, shown_as: Path) -> CarryOver | None:
     """The 定稿 of the master workbook at ``path`` carried onto ``master``'s rows, with
     findings that name ``shown_as``; None when ``path`` cannot be read as a master."""
-    edits, _ = read_master_limited(path, master.catalogue.limit)
+    edits, _ = read_master_limited(path, master.catalogue.limit, lists=False)
     return carry_over(master.rows, edits, file=str(shown_as)) if edits is not None else None
 
 
@@ -713,8 +713,9 @@ def report_from_master(
     return write_report(build_report(view, today=dated), out_path), findings
 
 
-def read_master_limited(path: str | Path, limit: int) -> tuple[MasterEdits | None, list[Finding]]:
-    """``io.master_read.read_master`` in a process of its own under the readers' limits.
+def read_master_limited(path: str | Path, limit: int, *, lists: bool = True) -> tuple[MasterEdits | None, list[Finding]]:
+    """``io.master_read.read_master`` in a process of its own under the readers' limits
+    (``lists=False``: its 附件2 table only, for carrying the 定稿 over).
 
     A master is a file people edit and pass around: a cell at XFD1048576 makes
     calamine allocate 512 GB and abort, a damaged .xls panics in Rust, a FIFO named
@@ -729,7 +730,7 @@ def read_master_limited(path: str | Path, limit: int) -> tuple[MasterEdits | Non
     from .io.master_read import read_master
 
     try:
-        return call_capped(partial(read_master, limit=limit), file)
+        return call_capped(partial(read_master, limit=limit, lists=lists), file)
     except CapExceeded as exc:
         return None, [
             finding(

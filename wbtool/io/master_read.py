@@ -26,8 +26,12 @@ HEADER_SEARCH_ROWS = 20  # the header is near the top; a title and a legend sit 
 _SEVERITY_BY_LABEL = {s.label: s for s in Severity}
 
 
-def read_master(path: str | Path, *, limit: int = 300) -> tuple[MasterEdits | None, list[Finding]]:
-    """The 定稿 texts, unit statuses and findings of a master workbook."""
+def read_master(path: str | Path, *, limit: int = 300, lists: bool = True) -> tuple[MasterEdits | None, list[Finding]]:
+    """The 定稿 texts, unit statuses and findings of a master workbook.
+
+    ``lists=False``: the 附件2 table only, its 报送情况 and 问题清单 left unread
+    (``MasterEdits.units`` and ``findings`` empty) — what carrying the 定稿 over needs.
+    """
     file = str(path)
     try:
         book = CalamineWorkbook.from_path(file)
@@ -35,8 +39,8 @@ def read_master(path: str | Path, *, limit: int = 300) -> tuple[MasterEdits | No
         if layout.SHEET_TABLE not in sheets:
             return None, [_invalid(file, f"文件中没有“{layout.SHEET_TABLE}”工作表。")]
         table = book.get_sheet_by_name(sheets[layout.SHEET_TABLE]).to_python(skip_empty_area=False)
-        units = _grid(book, sheets.get(layout.SHEET_UNITS))
-        listed = _grid(book, sheets.get(layout.SHEET_FINDINGS))
+        units = _grid(book, sheets.get(layout.SHEET_UNITS)) if lists else []
+        listed = _grid(book, sheets.get(layout.SHEET_FINDINGS)) if lists else []
     except Exception as exc:  # calamine raises its own error types for broken files
         # Not the library's English text (「Cannot detect file format」): one Chinese reason.
         why = os_reason(exc, "读取") if isinstance(exc, OSError) and exc.errno is not None else "文件已损坏、已加密或不是 Excel 工作簿"
@@ -95,22 +99,25 @@ def _table_rows(grid, sheet: str, file: str, limit: int) -> tuple[tuple[MasterRo
     header, columns = found
     no_col, entry_col, final_col = (columns[c] for c in (layout.COL_NO, layout.COL_ENTRY, layout.COL_FINAL))
     rows: list[MasterRow] = []
+    # The 完成情况 of each row, in pieces: a merged text too tall for one row goes on
+    # over the rows below its task (hundreds of rows for a province), joined once.
+    entries: list[list[str]] = []
     findings: list[Finding] = []
     previous: int | None = None  # the grid row of the task a continuation row belongs to
     for index, values in enumerate(grid[header + 1 :], start=header + 2):
         cells = list(values) + [None] * (max(columns.values()) + 1 - len(values))
         no = _number(cells[no_col])
         if no is None:
-            # A merged text too tall for one row goes on over the rows below its task.
             more = _text(cells[entry_col]).strip()
             if more and previous == index - 1 and rows:
-                rows[-1] = replace(rows[-1], entry=rows[-1].entry + "\n" + more)
+                entries[-1].append(more)
                 previous = index
             continue  # blank rows, notes the bureau added below the table
         previous = index
         final = _text(cells[final_col]).strip()
         cell = f"{sheet}!{xl_col_to_name(final_col)}{index}"
-        rows.append(MasterRow(no=no, entry=_text(cells[entry_col]).strip(), final=final, cell=cell))
+        rows.append(MasterRow(no=no, entry="", final=final, cell=cell))
+        entries.append([_text(cells[entry_col]).strip()])
         words = wordcount.count(final)
         if words > limit:
             findings.append(
@@ -123,6 +130,7 @@ def _table_rows(grid, sheet: str, file: str, limit: int) -> tuple[tuple[MasterRo
                     text=final,
                 )
             )
+    rows = [replace(row, entry="\n".join(pieces)) for row, pieces in zip(rows, entries)]
     return tuple(sorted(rows, key=lambda r: r.no)), findings
 
 
