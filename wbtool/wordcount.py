@@ -22,8 +22,9 @@ def count(text: str | None) -> int:
     if not text:
         return 0
     # str.count per character is C-speed; str.translate looks up every character
-    # in a dict and took ~20x longer on a 300-字 text (count runs on every cell).
-    return len(text) - sum(text.count(ch) for ch in NOT_COUNTED)
+    # in a dict and took ~20x longer on a 300-字 text (count runs on every cell);
+    # map() spares a generator frame per call (a quarter of the time).
+    return len(text) - sum(map(text.count, NOT_COUNTED))
 
 
 def _excel_char(ch: str) -> str:
