@@ -12,7 +12,6 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-
 from ..atomic import write_bytes, write_text
 from ..errors import UnreadableInput
 from ..model import Manifest, ManifestFile

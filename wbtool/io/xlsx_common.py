@@ -51,7 +51,7 @@ def workbook_options(**extra: Any) -> dict[str, Any]:
 # Writing cells: most of a big workbook's time
 # ---------------------------------------------------------------------------
 
-# The cell records xlsxwriter keeps until ``close()`` (its names since 1.0).
+# The cell records xlsxwriter keeps until ``close()`` (these names since 3.2.2).
 _CELL_KINDS = tuple(getattr(_worksheet, name, None) for name in ("CellStringTuple", "CellNumberTuple", "CellDatetimeTuple", "CellBlankTuple"))
 
 
