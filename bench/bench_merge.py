@@ -338,7 +338,7 @@ def _reap_all(limit: float = 30.0) -> None:
             time.sleep(0.005)
 
 
-def launch(argv: list[str], env: dict | None = None) -> dict:
+def launch(argv: list[str], env: dict | None = None, cwd: Path | None = None) -> dict:
     """Run ``argv`` from launch to exit: wall seconds, CPU-seconds of it and every
     process it started, its own peak RSS, and the sum of the others' peaks (sampled
     from /proc by this process, outside the timed one)."""
@@ -348,7 +348,7 @@ def launch(argv: list[str], env: dict | None = None) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with open(os.devnull, "wb") as sink:
-        process = subprocess.Popen(argv, env=env, stdout=sink, stderr=subprocess.PIPE)
+        process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=sink, stderr=subprocess.PIPE)
         error = process.stderr.read()  # type: ignore[union-attr]
         _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
@@ -404,11 +404,15 @@ def median_of(runs: list[dict]) -> dict:
 BEFORE: Path | None = None  # --before: a checkout of wbtool to time beside this one
 
 
-def before_command(folder: Path, catalogue: Path, out: Path, cache: Path) -> tuple[list[str], dict]:
+def before_command(folder: Path, catalogue: Path, out: Path, cache: Path) -> tuple[list[str], dict, Path]:
     """``wbtool merge`` of the checkout given with --before, cold: its read cache (if it
-    has one) in ``cache``, emptied first — never the user's, warm from the run before."""
+    has one) in ``cache``, emptied first — never the user's, warm from the run before.
+
+    Run from inside that checkout: ``python -m`` puts the working folder first on the
+    module path, so run from here it would import this checkout's wbtool, whatever
+    PYTHONPATH says."""
     shutil.rmtree(cache, ignore_errors=True)
-    return merge_argv(folder, catalogue, out), dict(os.environ, PYTHONPATH=str(BEFORE), WBTOOL_CACHE_DIR=str(cache))
+    return merge_argv(folder, catalogue, out), dict(os.environ, PYTHONPATH=str(BEFORE), WBTOOL_CACHE_DIR=str(cache)), BEFORE
 
 
 def table_rows(scenario: str, n: int, repeat: int, openpyxl_too: bool) -> list[tuple[str, dict]]:
@@ -419,8 +423,8 @@ def table_rows(scenario: str, n: int, repeat: int, openpyxl_too: bool) -> list[t
     cache = scratch / "cache"
     runs: dict[str, list[dict]] = {}
 
-    def timed(kind: str, argv: list[str], env: dict | None = None) -> None:
-        figures = launch(argv, env)
+    def timed(kind: str, argv: list[str], env: dict | None = None, cwd: Path | None = None) -> None:
+        figures = launch(argv, env, cwd)
         figures["n"] = len(paths)
         runs.setdefault(kind, []).append(figures)
 
