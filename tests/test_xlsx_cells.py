@@ -108,7 +108,7 @@ def _sheet_package(book_class, cells, constant_memory: bool) -> bytes:
     formats = [book.add_format({"bold": True}), book.add_format({"num_format": "yyyy-mm-dd hh:mm"}), book.add_format({"border": 1, "text_wrap": True})]
     sheet = book.add_worksheet("表")
     for row, col, (kind, value), which in sorted(cells, key=lambda cell: cell[:2]) if constant_memory else cells:
-        fmt = None if which is None or which == 3 else formats[which]
+        fmt = None if which is None else formats[which]
         if kind == "string":
             sheet.write_string(row, col, value, fmt)
         elif kind == "number":

@@ -20,8 +20,8 @@ import io
 import shutil
 from collections import defaultdict
 from dataclasses import replace
-from functools import partial
 from datetime import date, datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -36,7 +36,7 @@ from .io import soffice
 from .io.collect import Collection, collect
 from .io.extract import work_folder
 from .io.findings_out import findings_csv, findings_json
-from .io.read_cache import cached
+from .io.read_cache import cached, content_hash
 from .io.run_record import RunRecord, code_digest, outputs_intact, read_record, write_record
 from .merge import build_master
 from .package import COMPILED, compilation, to_compile
@@ -491,7 +491,7 @@ def _fingerprint(result: CheckResult, collection: Collection, password: str | No
         for item in to_compile(result.materials, kind, catalogue):
             if item.file in files:
                 try:
-                    digest.update(hashlib.sha256(files[item.file].read_bytes()).digest())
+                    digest.update(content_hash(files[item.file]).digest())
                 except OSError:
                     return None
     return digest.hexdigest()

@@ -7,7 +7,6 @@ moving the header down, adding their own columns.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
@@ -98,10 +97,10 @@ def _table_rows(grid, sheet: str, file: str, limit: int) -> tuple[tuple[MasterRo
         return None, [_invalid(file, f"“{sheet}”工作表中找不到表头（{wanted}）。")]
     header, columns = found
     no_col, entry_col, final_col = (columns[c] for c in (layout.COL_NO, layout.COL_ENTRY, layout.COL_FINAL))
-    rows: list[MasterRow] = []
-    # The 完成情况 of each row, in pieces: a merged text too tall for one row goes on
-    # over the rows below its task (hundreds of rows for a province), joined once.
-    entries: list[list[str]] = []
+    # Each task's row: its 序号, 定稿 and cell, and its 完成情况 in pieces — a merged
+    # text too tall for one row goes on over the rows below its task (hundreds of rows
+    # for a province) and is joined once at the end.
+    tasks: list[tuple[int, str, str, list[str]]] = []
     findings: list[Finding] = []
     previous: int | None = None  # the grid row of the task a continuation row belongs to
     for index, values in enumerate(grid[header + 1 :], start=header + 2):
@@ -109,15 +108,14 @@ def _table_rows(grid, sheet: str, file: str, limit: int) -> tuple[tuple[MasterRo
         no = _number(cells[no_col])
         if no is None:
             more = _text(cells[entry_col]).strip()
-            if more and previous == index - 1 and rows:
-                entries[-1].append(more)
+            if more and previous == index - 1 and tasks:
+                tasks[-1][3].append(more)
                 previous = index
             continue  # blank rows, notes the bureau added below the table
         previous = index
         final = _text(cells[final_col]).strip()
         cell = f"{sheet}!{xl_col_to_name(final_col)}{index}"
-        rows.append(MasterRow(no=no, entry="", final=final, cell=cell))
-        entries.append([_text(cells[entry_col]).strip()])
+        tasks.append((no, final, cell, [_text(cells[entry_col]).strip()]))
         words = wordcount.count(final)
         if words > limit:
             findings.append(
@@ -130,7 +128,7 @@ def _table_rows(grid, sheet: str, file: str, limit: int) -> tuple[tuple[MasterRo
                     text=final,
                 )
             )
-    rows = [replace(row, entry="\n".join(pieces)) for row, pieces in zip(rows, entries)]
+    rows = [MasterRow(no=no, entry="\n".join(pieces), final=final, cell=cell) for no, final, cell, pieces in tasks]
     return tuple(sorted(rows, key=lambda r: r.no)), findings
 
 

@@ -141,11 +141,8 @@ def remembered(path: str | Path, parse: Callable[[bytes], Any], version: str) ->
 def _key(file: ReturnedFile, password: str | None, zone: str) -> tuple[str | None, tuple | None]:
     """The file's cache key and its (size, mtime) as hashed; no key if it cannot be read now."""
     try:
-        if file.data is not None:
-            digest, seen = hashlib.sha256(file.data), None
-        else:
-            seen = _stamp(file.path)
-            digest = file_hash(file.path)
+        seen = _stamp(file.path) if file.data is None else None
+        digest = content_hash(file)
     except OSError:
         return None, None  # the reader will say what is wrong with it
     for part in (PurePath(file.name).suffix.lower(), reader_version(), zone, password or ""):
@@ -164,6 +161,12 @@ def file_hash(path: str | Path | None):
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
     return digest
+
+
+def content_hash(file: ReturnedFile):
+    """The SHA-256 of a returned file's content (a ``hashlib`` object): the bytes in
+    hand, or the file on disk read a chunk at a time."""
+    return hashlib.sha256(file.data) if file.data is not None else file_hash(file.path)
 
 
 def _stamp(path: str | None) -> tuple[int, int]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..atomic import write_bytes
-from ..model import Finding, Severity
+from ..model import Finding
 from .read_cache import file_hash, installed
 
 RECORD_NAME = ".wbtool-汇总记录.json"
@@ -44,7 +44,7 @@ def read_record(out: Path) -> RunRecord | None:
         if data.get("version") != _VERSION:
             return None
         outputs = {str(name): str(digest) for name, digest in data["outputs"].items()}
-        findings = tuple(_finding(item) for item in data["findings"])
+        findings = tuple(Finding.from_dict(item) for item in data["findings"])
         return RunRecord(str(data["fingerprint"]), outputs, findings)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -86,15 +86,3 @@ def code_digest() -> str:
         digest.update(f"{library}={installed(library)}\0".encode())
     return digest.hexdigest()
 
-
-def _finding(item: dict) -> Finding:
-    return Finding(
-        code=item["code"],
-        severity=Severity(item["severity"]),
-        message=item["message"],
-        unit=item["unit"],
-        task=item["task"],
-        file=item["file"],
-        cell=item["cell"],
-        text=item["text"],
-    )

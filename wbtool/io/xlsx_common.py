@@ -53,6 +53,7 @@ def workbook_options(**extra: Any) -> dict[str, Any]:
 
 # The cell records xlsxwriter keeps until ``close()`` (these names since 3.2.2).
 _CELL_KINDS = tuple(getattr(_worksheet, name, None) for name in ("CellStringTuple", "CellNumberTuple", "CellDatetimeTuple", "CellBlankTuple"))
+_STRING, _NUMBER, _DATETIME, _BLANK = _CELL_KINDS
 
 
 class FastCells(_worksheet.Worksheet):
@@ -84,8 +85,6 @@ class FastCells(_worksheet.Worksheet):
         else:
             super()._write_cell(row, col, cell)
 
-
-_STRING, _NUMBER, _DATETIME, _BLANK = _CELL_KINDS
 
 
 class Workbook(xlsxwriter.Workbook):

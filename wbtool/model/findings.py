@@ -53,6 +53,20 @@ class Finding:
             "text": self.text,
         }
 
+    @classmethod
+    def from_dict(cls, item: dict) -> Finding:
+        """The finding ``as_dict`` gave (a record written by an earlier run)."""
+        return cls(
+            code=item["code"],
+            severity=Severity(item["severity"]),
+            message=item["message"],
+            unit=item["unit"],
+            task=item["task"],
+            file=item["file"],
+            cell=item["cell"],
+            text=item["text"],
+        )
+
 
 
 
