@@ -111,11 +111,15 @@ def test_merge_killed_at_random_moments_leaves_previous_master_no_child_no_temp_
 
 
 def _merge_seconds(batch: Path, out: Path) -> float:
-    """How long a whole merge of ``batch`` takes on this machine, from launch to exit."""
-    start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "wbtool", "merge", str(batch), "--out", str(out), "--no-cache"], capture_output=True, timeout=120)
-    assert done.returncode in (0, 1), done.stderr.decode()
-    return time.monotonic() - start
+    """How long a whole merge of ``batch`` takes on this machine, from launch to exit:
+    the shorter of two runs (the first also warms the disk cache the interrupted run finds)."""
+    times = []
+    for _ in range(2):
+        start = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "wbtool", "merge", str(batch), "--out", str(out), "--no-cache"], capture_output=True, timeout=120)
+        assert done.returncode in (0, 1), done.stderr.decode()
+        times.append(time.monotonic() - start)
+    return min(times)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
